@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Plugin tests spawn Pulumi's real provider plugin and pack the package: give them room.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // 2 cores here: two workers keep the plugin tests from starving each other.
+    maxWorkers: 2,
+  },
+});
