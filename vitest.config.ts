@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     // Plugin tests spawn Pulumi's real provider plugin and pack the package: give them room.
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -1,0 +1,12 @@
+import { randomBytes } from "node:crypto";
+import { MAX_NAME_LENGTH } from "../sdk/qwilt-api";
+
+/**
+ * The resource name plus a random suffix, like Pulumi's own auto-naming, so a replacement
+ * key (created before the old one is revoked) never has the old key's name.
+ */
+export function autoName(resourceName: string): string {
+  const suffix = randomBytes(4).toString("hex").slice(0, 7);
+  const base = resourceName.slice(0, MAX_NAME_LENGTH - suffix.length - 1);
+  return `${base}-${suffix}`;
+}

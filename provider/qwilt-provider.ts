@@ -1,0 +1,167 @@
+/**
+ * The ApiKey dynamic provider. Thin: validation lives in args.ts, scheduling in schedule.ts,
+ * every HTTP detail in the sdk client. One instance serves every ApiKey of a plugin process.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { QwiltClient } from "../sdk/client/qwilt-client";
+import type { CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
+import { checkArgs, inputsOf, REPLACE_ARGS, UNKNOWN, UPDATE_ARGS } from "./args";
+import { ClientPool } from "./client-pool";
+import { providerNow } from "./clock";
+import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
+import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
+import { dueReplacement, rotateAtOf } from "./schedule";
+
+export interface QwiltProviderOptions {
+  /** Environment to read credentials from when stack config has none. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Clock deciding rotation. Default: now, shifted by QWILT_CLOCK_OFFSET_MS. */
+  now?: () => number;
+  /** Client settings (timeouts, retries) for tests. */
+  clientOptions?: Partial<QwiltClientOptions>;
+  /** Where warnings go. Default stderr, which Pulumi shows. */
+  warn?: (message: string) => void;
+}
+
+/** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+type Props = Record<string, any>;
+
+export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
+  #ready?: Promise<{ config: ProviderConfig; pool: ClientPool }>;
+  readonly #options: QwiltProviderOptions;
+
+  constructor(options: QwiltProviderOptions = {}) {
+    this.#options = options;
+  }
+
+  #now(): number {
+    return this.#options.now ? this.#options.now() : providerNow(this.#options.env);
+  }
+
+  /**
+   * Stack config arrives here (Pulumi ≥ 3.139). The host may call other methods before this
+   * resolves, so they all await `#configured()`; errors surface from them, not from here.
+   */
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    const raw = rawConfigOf(req.config);
+    this.#ready = this.#setUp(raw);
+    this.#ready.catch(() => undefined); // reported by the method that needs it
+  }
+
+  async #setUp(raw: Record<string, unknown>) {
+    const config = resolveConfig(raw, this.#options.env ?? process.env);
+    const warn = this.#options.warn ?? ((m: string) => console.warn(`warning: qwilt: ${m}`));
+    for (const w of config.warnings) warn(w);
+    return { config, pool: new ClientPool(config, this.#options.clientOptions) };
+  }
+
+  /** Without `configure` (older Pulumi, or direct use) the environment alone configures us. */
+  #configured() {
+    return (this.#ready ??= this.#setUp({}));
+  }
+
+  async #client(orgId: unknown): Promise<QwiltClient> {
+    const { pool } = await this.#configured();
+    return pool.clientFor(typeof orgId === "string" ? orgId : undefined);
+  }
+
+  async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    const { pool } = await this.#configured();
+    return checkArgs(olds ?? {}, news, { canLogIn: pool.canLogIn });
+  }
+
+  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    const changed = (k: string) => news[k] === UNKNOWN || !sameValue(olds[k], news[k]);
+    const replaces: string[] = REPLACE_ARGS.filter(changed);
+    const updates = UPDATE_ARGS.filter(changed);
+    // Rotation is time-based: no input changed, so say which output made the key due.
+    const due = dueReplacement(olds, news.rotateBeforeDays, this.#now());
+    if (due) replaces.push(due);
+    return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+  }
+
+  async create(inputs: Props): Promise<dynamic.CreateResult> {
+    const client = await this.#client(inputs.orgId);
+    const created = await this.#createOnce(client, {
+      name: inputs.name,
+      description: inputs.description,
+      ttlDays: inputs.validForDays,
+      permission: inputs.permission,
+    });
+    const outs = createdOutputs(inputs, created);
+    const id = resourceId(created);
+    if (inputs.waitForActivation) await this.#awaitActivation(client, id, outs);
+    return { id, outs };
+  }
+
+  /**
+   * A POST whose answer was lost may still have made a key, and its secret is gone with the
+   * answer. Find such keys by their name, revoke them, and try once more: never two keys for
+   * one resource, never a key nobody tracks.
+   */
+  async #createOnce(client: QwiltClient, req: CreateKeyInput): Promise<CreatedApiKey> {
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = this.#now();
+      try {
+        return await client.createKey(req);
+      } catch (err) {
+        if (!(err as { outcomeUnknown?: boolean }).outcomeUnknown) throw err;
+        const strays = (await client.listKeys()).filter((k) => k.name === req.name && Date.parse(k.createdAt) >= startedAt - CLOCK_SKEW_MS);
+        for (const stray of strays) await client.revokeKey(stray.keyId);
+        if (attempt >= 2) {
+          const cleaned = strays.length > 0 ? `; the ${strays.length} key(s) it made were revoked` : "; no key was made";
+          throw new Error(`${(err as Error).message} (creating "${req.name}" twice gave no answer${cleaned}). Run \`pulumi up\` again.`);
+        }
+      }
+    }
+  }
+
+  /** Dependents get the key only once it works; if it never does in time, Pulumi tracks it as not initialised. */
+  async #awaitActivation(client: QwiltClient, id: string, outs: Props): Promise<void> {
+    const timeoutMs = (outs.activationTimeoutSeconds ?? 600) * 1000;
+    const { active } = await client.waitUntilActive(outs.key, { timeoutMs });
+    if (active) return;
+    const reason = `key ${id} ("${outs.name}") was created but did not become active within ${outs.activationTimeoutSeconds} s; the next \`pulumi up\` waits for it again`;
+    throw Object.assign(new Error(reason), { id, properties: outs, reasons: [reason] });
+  }
+
+  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    const client = await this.#client(props.orgId);
+    const info = await client.getKey(String(props.keyId));
+    // Gone (revoked, or its id now names another key) or expired: drop it, so the next up makes a new one.
+    if (!info || info.name !== props.name || this.#now() >= Date.parse(info.expiresAt)) return {};
+    const outs = { ...props, ...metadataOutputs(info, props.rotateBeforeDays) };
+    // The API never returns the key again: keep the one we hold.
+    return { id, props: outs, inputs: inputsOf(outs) };
+  }
+
+  async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    const outs = { ...olds, ...news, rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) };
+    // Also finishes a create whose activation wait timed out (Pulumi updates such a resource).
+    if (news.waitForActivation) await this.#awaitActivation(await this.#client(olds.orgId), id, outs);
+    return { outs };
+  }
+
+  async delete(_id: string, props: Props): Promise<void> {
+    if (props.revokeOnDelete === false) return; // left to expire at props.expiresAt
+    const client = await this.#client(props.orgId);
+    const info = await client.getKey(String(props.keyId));
+    // keyIds are small numbers: never revoke a key that is not the one we made.
+    if (!info || info.name !== props.name) return;
+    await client.revokeKey(info.keyId);
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown) => (v === null || v === "" ? undefined : v);
+  return norm(a) === norm(b);
+}
+
+/** The whole stack config, when the host hands it over; else the keys we know. */
+function rawConfigOf(config: dynamic.Config): Record<string, unknown> {
+  const raw = (config as unknown as { rawConfig?: Record<string, unknown> }).rawConfig;
+  if (raw && typeof raw === "object") return raw;
+  return Object.fromEntries(CONFIG_KEYS.map((k) => [k, config.get(k)]).filter(([, v]) => v !== undefined));
+}

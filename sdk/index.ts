@@ -1,0 +1,36 @@
+/**
+ * `pulumi-qwilt-api-keys/sdk`: the Qwilt api-keys HTTP client, its types and errors, and the
+ * permission names and limits of the API. Importing this loads neither undici nor zod; they load on first use.
+ */
+export { QwiltClient, type WaitUntilActiveOptions, type WaitUntilActiveResult } from "./client/qwilt-client";
+export type { ApiKeyInfo, CreatedApiKey, CreateKeyInput, QwiltClientOptions, QwiltCredentials } from "./client/types";
+export {
+  QwiltError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  ApiConnectionError,
+  ApiTimeoutError,
+  ResponseValidationError,
+  ConfigurationError,
+  type QwiltErrorInit,
+} from "./client/errors";
+export {
+  PERMISSIONS,
+  PERMISSION_NAMES,
+  toApiPermission,
+  fromApiPermission,
+  DEFAULT_USERS_URL,
+  DEFAULT_LOGIN_URL,
+  MIN_TTL_DAYS,
+  MAX_TTL_DAYS,
+  MAX_NAME_LENGTH,
+  MAX_DESCRIPTION_LENGTH,
+  type Permission,
+  type ApiPermission,
+} from "./qwilt-api";
