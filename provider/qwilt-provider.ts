@@ -76,8 +76,8 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     const changed = (k: string) => news[k] === UNKNOWN || !sameValue(olds[k], news[k]);
     const replaces: string[] = REPLACE_ARGS.filter(changed);
     const updates = UPDATE_ARGS.filter(changed);
-    // Rotation is time-based: no input changed, so say which output made the key due.
-    const due = dueReplacement(olds, news.rotateBeforeDays, this.#now());
+    // Rotation is time-based: when no argument forces a new key, say which output made it due.
+    const due = replaces.length === 0 ? dueReplacement(olds, news.rotateBeforeDays, this.#now()) : undefined;
     if (due) replaces.push(due);
     return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
   }

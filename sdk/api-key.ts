@@ -26,13 +26,13 @@ export interface ApiKeyArgs {
 
 /** Provider entry points: each `require`s the provider by package name, so the text Pulumi stores in every key's state stays small and holds nothing captured. */
 const provider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => require("pulumi-qwilt-api-keys/provider").sharedProvider().configure(req),
-  check: (olds, news) => require("pulumi-qwilt-api-keys/provider").sharedProvider().check(olds, news),
-  diff: (id, olds, news) => require("pulumi-qwilt-api-keys/provider").sharedProvider().diff(id, olds, news),
-  create: (inputs) => require("pulumi-qwilt-api-keys/provider").sharedProvider().create(inputs),
-  read: (id, props) => require("pulumi-qwilt-api-keys/provider").sharedProvider().read(id, props),
-  update: (id, olds, news) => require("pulumi-qwilt-api-keys/provider").sharedProvider().update(id, olds, news),
-  delete: (id, props) => require("pulumi-qwilt-api-keys/provider").sharedProvider().delete(id, props),
+  configure: (...a) => require("pulumi-qwilt-api-keys/provider").configure(...a),
+  check: (...a) => require("pulumi-qwilt-api-keys/provider").check(...a),
+  diff: (...a) => require("pulumi-qwilt-api-keys/provider").diff(...a),
+  create: (...a) => require("pulumi-qwilt-api-keys/provider").create(...a),
+  read: (...a) => require("pulumi-qwilt-api-keys/provider").read(...a),
+  update: (...a) => require("pulumi-qwilt-api-keys/provider").update(...a),
+  delete: (...a) => require("pulumi-qwilt-api-keys/provider").delete(...a),
 };
 
 /** Outputs computed by the provider (declared so Pulumi fills them in). */

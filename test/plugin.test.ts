@@ -37,7 +37,7 @@ describe("serialized provider", () => {
     expect(Buffer.byteLength(provider)).toBeLessThanOrEqual(2048);
     expect(provider).not.toContain(sim.bootstrapKey);
     expect(provider).not.toContain(sim.user.password);
-    expect(provider).toContain('require("pulumi-qwilt-api-keys/provider")');
+    expect(provider).toContain("require(\"pulumi-qwilt-api-keys/provider\")");
   });
 });
 
