@@ -40,6 +40,8 @@ export interface ScriptedServer {
   reply(...responses: ScriptedResponse[]): void;
   /** Answer with this handler; a handler returning undefined falls back to the queue. */
   handle(handler: Handler): void;
+  /** Forget queued responses, the handler, the recorded requests and the connection count (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,12 @@ export async function startScriptedServer(handler?: Handler): Promise<ScriptedSe
     },
     handle: (h) => {
       current = h;
+    },
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      current = undefined;
+      connections = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

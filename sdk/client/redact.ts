@@ -1,0 +1,57 @@
+/**
+ * Removes secrets from any text this client builds (error messages, API messages echoed back).
+ * Two layers: the exact secrets this client knows (its API key, password, Basic header, login
+ * tokens, every key it created) and patterns for secrets it does not know (JWTs, bearer tokens,
+ * API-key headers, `apiToken` fields) — an error body may echo someone else's token.
+ */
+
+export const REDACTED = "[REDACTED]";
+
+/** Shorter secrets are not replaced literally: a 3-letter "secret" would shred ordinary words. */
+const MIN_LITERAL_SECRET_LENGTH = 4;
+
+// Keys and tokens are JWTs: a header starting `eyJ` (base64url of `{"`), or any three long base64url segments.
+const JWT_LIKE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*|[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g;
+// `Bearer xxx`, `Basic xxx`, `X-API-KEY xxx`, `X-API-KEY: xxx`, `"x-api-key":"xxx"`.
+// A value needs 6+ characters, so prose such as "basic plan" survives; real credentials are longer.
+const SCHEME_VALUE = /\b(Bearer|Basic|X-API-KEY)(["']?\s*[:=]?\s*["']?)(?!\[REDACTED\])[^\s"',;}]{6,}/gi;
+// `"apiToken":"xxx"`, `apiToken: 'xxx'`, `password=xxx`, `cqloudLoginToken=xxx` and friends; not the
+// prose `apiToken: expected string` of our own validation messages (a `:` value must be quoted).
+const SECRET_FIELD =
+  /\b(apiToken|apiKey|api_key|password|passwd|token|loginToken|cqloudLoginToken|accessToken|access_token)(["']?\s*(?:=\s*["']?|:\s*["']))(?!\[REDACTED\])[^\s"',;}&]+/gi;
+
+export class Redactor {
+  readonly #secrets = new Set<string>();
+
+  /** Remember a secret so it is removed from every later message (empty and tiny values are ignored). */
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= MIN_LITERAL_SECRET_LENGTH) {
+      this.#secrets.add(secret);
+      // The same secret may show up URL-encoded (e.g. echoed in a query string).
+      const encoded = encodeURIComponent(secret);
+      if (encoded !== secret) this.#secrets.add(encoded);
+    }
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret that contains another is removed whole.
+    for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+      out = out.split(secret).join(REDACTED);
+    }
+    return redactPatterns(out);
+  }
+
+  /** Never show the known secrets, even when someone inspects the redactor itself. */
+  toJSON(): string {
+    return "Redactor";
+  }
+}
+
+/** Pattern-only redaction, for text that no client instance is around to clean. */
+export function redactPatterns(text: string): string {
+  return text
+    .replace(JWT_LIKE, REDACTED)
+    .replace(SCHEME_VALUE, (_m, scheme: string, sep: string) => `${scheme}${sep}${REDACTED}`)
+    .replace(SECRET_FIELD, (_m, field: string, sep: string) => `${field}${sep}${REDACTED}`);
+}

@@ -1,0 +1,181 @@
+import { inspect } from "node:util";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApiConnectionError,
+  ApiTimeoutError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  QwiltClient,
+  QwiltError,
+  RateLimitError,
+  UnprocessableEntityError,
+  type QwiltClientOptions,
+} from "../sdk";
+import { startScriptedServer, type ScriptedServer } from "./helpers/scripted-server";
+
+const KEY = "test-api-key-0123456789";
+let server: ScriptedServer;
+const clients: QwiltClient[] = [];
+
+function client(extra: Partial<QwiltClientOptions> = {}): QwiltClient {
+  const c = new QwiltClient({ credentials: { apiKey: KEY }, usersUrl: server.url, loginUrl: server.url, maxRetries: 0, ...extra });
+  clients.push(c);
+  return c;
+}
+
+async function failure(p: Promise<unknown>): Promise<QwiltError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as QwiltError;
+  }
+  throw new Error("expected a rejection");
+}
+
+beforeAll(async () => {
+  server = await startScriptedServer();
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  server.reset();
+});
+afterAll(() => server.close());
+
+const createInput = { name: "ci", ttlDays: 30, permission: "editor" } as const;
+
+describe("error family keyed on status, with exact messages", () => {
+  it.each([
+    [400, { message: "ttl must be between 1 and 365" }, "post", BadRequestError, "POST /api/1/api-keys: 400 Bad Request — ttl must be between 1 and 365"],
+    [
+      401,
+      { error: "Invalid API key" },
+      "list",
+      AuthenticationError,
+      "GET /api/1/api-keys: 401 Unauthorized — Invalid API key (check qwilt:apiKey / QWILT_API_KEY; a new key needs up to 5 minutes to become active, and an expired or revoked key never works again)",
+    ],
+    [
+      403,
+      { message: "Insufficient permissions" },
+      "post",
+      PermissionDeniedError,
+      "POST /api/1/api-keys: 403 Forbidden — Insufficient permissions (a Viewer key cannot create or revoke keys; use an Editor key or username/password)",
+    ],
+    [403, { message: "nope" }, "list", PermissionDeniedError, "GET /api/1/api-keys: 403 Forbidden — nope"],
+    [404, { detail: "no such route" }, "list", NotFoundError, "GET /api/1/api-keys: 404 Not Found — no such route"],
+    [409, { message: "name taken" }, "post", ConflictError, "POST /api/1/api-keys: 409 Conflict — name taken"],
+    [422, { detail: "permission is invalid" }, "post", UnprocessableEntityError, "POST /api/1/api-keys: 422 Unprocessable Entity — permission is invalid"],
+    [429, { message: "slow down" }, "list", RateLimitError, "GET /api/1/api-keys: 429 Too Many Requests — slow down"],
+    [500, { error: { message: "boom" } }, "list", InternalServerError, "GET /api/1/api-keys: 500 Internal Server Error — boom"],
+    [503, "", "list", InternalServerError, "GET /api/1/api-keys: 503 Service Unavailable"],
+    [405, "not here", "list", QwiltError, "GET /api/1/api-keys: 405 Method Not Allowed — not here"],
+  ] as const)("%i → %s", async (status, body, call, cls, message) => {
+    server.reply({ status, body });
+    const c = client();
+    const err = await failure(call === "post" ? c.createKey(createInput) : c.listKeys());
+    expect(err).toBeInstanceOf(cls);
+    expect(err).toBeInstanceOf(QwiltError);
+    expect(err.constructor).toBe(cls);
+    expect(err.name).toBe(cls.name);
+    expect(err.message).toBe(message);
+    expect(err.status).toBe(status);
+    expect(err.method).toBe(call === "post" ? "POST" : "GET");
+    expect(err.path).toBe("/api/1/api-keys");
+  });
+
+  it("flags which errors are worth retrying", async () => {
+    const c = client();
+    for (const [status, retryable] of [[429, true], [500, true], [502, true], [503, true], [504, true], [501, false], [400, false], [401, false]] as const) {
+      server.reply({ status });
+      expect((await failure(c.listKeys())).retryable, String(status)).toBe(retryable);
+    }
+  });
+
+  it("shows a plain-text body shortened to 300 characters, and an HTML page as text", async () => {
+    server.reply({ status: 502, body: "x".repeat(1000) });
+    const err = await failure(client().listKeys());
+    expect(err.apiMessage).toHaveLength(300);
+    expect(err.apiMessage!.endsWith("…")).toBe(true);
+    expect(err.message).toBe(`GET /api/1/api-keys: 502 Bad Gateway — ${"x".repeat(299)}…`);
+
+    server.reply({ status: 502, body: "<html><head><style>p{}</style></head><body><h1>Bad   gateway</h1>\n<p>upstream down</p></body></html>" });
+    expect((await failure(client().listKeys())).message).toBe("GET /api/1/api-keys: 502 Bad Gateway — Bad gateway upstream down");
+  });
+
+  it("names the key path, without query string", async () => {
+    server.reply({ status: 500, body: { message: "db down" } });
+    const err = await failure(client().getKey("17"));
+    expect(err.message).toBe("GET /api/1/api-keys/17: 500 Internal Server Error — db down");
+    expect(err.path).toBe("/api/1/api-keys/17");
+  });
+
+  it("a 403 on revoke carries the Viewer hint; a 5xx on revoke says the outcome is unknown", async () => {
+    server.reply({ status: 403, body: { message: "forbidden" } });
+    expect((await failure(client().revokeKey("5"))).message).toBe(
+      "DELETE /api/1/api-keys/5: 403 Forbidden — forbidden (a Viewer key cannot create or revoke keys; use an Editor key or username/password)",
+    );
+    server.reply({ status: 500 });
+    const err = await failure(client().revokeKey("5"));
+    expect(err.outcomeUnknown).toBe(true);
+    expect(err.message).toBe(
+      "DELETE /api/1/api-keys/5: 500 Internal Server Error (the key may have been revoked; revoking it again answers 404)",
+    );
+  });
+
+  it("connection refused → ApiConnectionError", async () => {
+    const dead = await startScriptedServer();
+    await dead.close();
+    const c = client({ usersUrl: dead.url });
+    const err = await failure(c.listKeys());
+    expect(err).toBeInstanceOf(ApiConnectionError);
+    expect(err.message).toBe(`GET /api/1/api-keys: connection failed — ECONNREFUSED 127.0.0.1:${dead.port}`);
+    expect(err.retryable).toBe(true);
+    expect(err.status).toBeUndefined();
+  });
+
+  it("no answer in time → ApiTimeoutError", async () => {
+    server.reply({ hang: true });
+    const err = await failure(client({ timeoutMs: 100 }).listKeys());
+    expect(err).toBeInstanceOf(ApiTimeoutError);
+    expect(err.message).toBe("GET /api/1/api-keys: no answer within 100 ms");
+    expect(err.retryable).toBe(true);
+  });
+
+  it("a timeout while the body streams is a timeout too", async () => {
+    // Headers at once, then the body never ends.
+    const { createServer } = await import("node:http");
+    const s = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("[");
+    });
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const port = (s.address() as { port: number }).port;
+    try {
+      const err = await failure(client({ usersUrl: `http://127.0.0.1:${port}`, timeoutMs: 100 }).listKeys());
+      expect(err).toBeInstanceOf(ApiTimeoutError);
+    } finally {
+      s.closeAllConnections();
+      s.close();
+    }
+  });
+
+  it("errors serialize to their useful fields and inspect without request details", async () => {
+    server.reply({ status: 409, body: { message: "name taken" } });
+    const err = await failure(client().createKey(createInput));
+    expect(JSON.parse(JSON.stringify(err))).toEqual({
+      name: "ConflictError",
+      message: "POST /api/1/api-keys: 409 Conflict — name taken",
+      method: "POST",
+      path: "/api/1/api-keys",
+      status: 409,
+      apiMessage: "name taken",
+      outcomeUnknown: false,
+      retryable: false,
+    });
+    expect(Object.keys(err).sort()).toEqual(["apiMessage", "method", "outcomeUnknown", "path", "retryable", "status"]);
+    expect(inspect(err)).not.toMatch(/headers|x-api-key|"ttl"/i);
+  });
+});
