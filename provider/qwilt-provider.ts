@@ -9,6 +9,7 @@ import { checkArgs, inputsOf, REPLACE_ARGS, UNKNOWN, UPDATE_ARGS } from "./args"
 import { ClientPool } from "./client-pool";
 import { providerNow } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
+import { keyListCache } from "./key-list-cache";
 import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
 import { dueReplacement, rotateAtOf } from "./schedule";
 
@@ -36,6 +37,11 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     this.#options = options;
   }
 
+  /** Plugin stderr reaches the user's terminal through the Pulumi engine. */
+  #warn(message: string): void {
+    (this.#options.warn ?? ((m: string) => console.warn(`warning: qwilt: ${m}`)))(message);
+  }
+
   #now(): number {
     return this.#options.now ? this.#options.now() : providerNow(this.#options.env);
   }
@@ -52,8 +58,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
 
   async #setUp(raw: Record<string, unknown>) {
     const config = resolveConfig(raw, this.#options.env ?? process.env);
-    const warn = this.#options.warn ?? ((m: string) => console.warn(`warning: qwilt: ${m}`));
-    for (const w of config.warnings) warn(w);
+    for (const w of config.warnings) this.#warn(w);
     return { config, pool: new ClientPool(config, this.#options.clientOptions) };
   }
 
@@ -89,6 +94,8 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
       description: inputs.description,
       ttlDays: inputs.validForDays,
       permission: inputs.permission,
+    }).catch((err) => {
+      throw (err as { status?: number }).status === 409 ? nameConflict(err as Error, inputs) : err;
     });
     const outs = createdOutputs(inputs, created);
     const id = resourceId(created);
@@ -129,7 +136,8 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
 
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
     const client = await this.#client(props.orgId);
-    const info = await client.getKey(String(props.keyId));
+    // A refresh reads every key at once: they share one list of the organization's keys (key-list-cache.ts).
+    const info = await keyListCache.find(client, String(props.keyId), String(props.name));
     // Gone (revoked, or its id now names another key) or expired: drop it, so the next up makes a new one.
     if (!info || info.name !== props.name || this.#now() >= Date.parse(info.expiresAt)) return {};
     const outs = { ...props, ...metadataOutputs(info, props.rotateBeforeDays) };
@@ -144,14 +152,30 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     return { outs };
   }
 
-  async delete(_id: string, props: Props): Promise<void> {
-    if (props.revokeOnDelete === false) return; // left to expire at props.expiresAt
+  async delete(id: string, props: Props): Promise<void> {
+    if (props.revokeOnDelete === false) {
+      this.#warn(`key "${props.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}`);
+      return;
+    }
     const client = await this.#client(props.orgId);
     const info = await client.getKey(String(props.keyId));
     // keyIds are small numbers: never revoke a key that is not the one we made.
     if (!info || info.name !== props.name) return;
     await client.revokeKey(info.keyId);
   }
+}
+
+/**
+ * Where key names must be unique, a replacement that keeps a fixed `name` collides with the
+ * key it replaces (create-before-delete). Say what to do rather than revoke anything ourselves.
+ */
+function nameConflict(err: Error, inputs: Props): Error {
+  const fixed = !(inputs.__defaults ?? []).includes("name");
+  const advice = fixed
+    ? "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
+      "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap)."
+    : "Run `pulumi up` again to draw a new name.";
+  return new Error(`${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
