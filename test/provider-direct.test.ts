@@ -1,0 +1,60 @@
+/** The provider's methods called directly (no plugin), against the simulator. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QwiltApiKeyProvider } from "../provider/qwilt-provider";
+import { startSimulator, type Simulator } from "../sdk/simulator";
+
+const DAY = 86_400_000;
+let sim: Simulator;
+let now = Date.now();
+let provider: QwiltApiKeyProvider;
+const warnings: string[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  provider = new QwiltApiKeyProvider({
+    env: { QWILT_API_KEY: sim.bootstrapKey, QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url },
+    now: () => now,
+    warn: (m) => warnings.push(m),
+  });
+});
+afterAll(() => sim?.close());
+
+describe("QwiltApiKeyProvider against the simulator", () => {
+  it("creates, reads, updates and deletes", async () => {
+    const { inputs } = await provider.check({}, { permission: "editor", validForDays: 20, description: "direct", __resourceName: "direct" });
+    const { id, outs } = await provider.create(inputs);
+    expect(outs).toMatchObject({ permission: "editor", validForDays: 20, rotateBeforeDays: 10, description: "direct", keyId: expect.any(String), organization: "org-1" });
+    expect(id).toBe(`org-1/${outs!.keyId}`);
+    const live = sim.liveKeys().find((k) => k.keyId === outs!.keyId)!;
+    expect(live).toMatchObject({ name: inputs.name, ttl: 20, permission: "MediaEditor", description: "direct" });
+    expect(outs!.createdBy).toBe(live.createdBy);
+
+    const read = await provider.read(id, outs!);
+    expect(read).toEqual({ id, props: outs, inputs });
+
+    const updated = await provider.update(id, outs!, { ...inputs, revokeOnDelete: false });
+    expect(updated.outs).toMatchObject({ key: outs!.key, revokeOnDelete: false });
+    await provider.delete(id, updated.outs!);
+    expect(warnings.at(-1)).toMatch(/is not revoked \(revokeOnDelete: false\); it keeps working until it expires at 20\d\d-/);
+    expect(warnings.join("\n")).not.toContain(outs!.key);
+    expect(sim.liveKeys().map((k) => k.keyId)).toContain(outs!.keyId);
+
+    await provider.delete(id, outs!);
+    expect(sim.liveKeys().map((k) => k.keyId)).not.toContain(outs!.keyId);
+  });
+
+  it("drops an expired key on read, and never revokes a key that is not its own", async () => {
+    const { inputs } = await provider.check({}, { permission: "viewer", validForDays: 2, waitForActivation: false, __resourceName: "short" });
+    const { id, outs } = await provider.create(inputs);
+    now += 3 * DAY;
+    try {
+      expect(await provider.read(id, outs!)).toEqual({});
+    } finally {
+      now -= 3 * DAY;
+    }
+    // State that names this keyId but another key's name (an id reused) is left alone.
+    await provider.delete(id, { ...outs!, name: "someone-else" });
+    expect(sim.liveKeys().map((k) => k.keyId)).toContain(outs!.keyId);
+    await provider.delete(id, outs!);
+  });
+});
