@@ -37,6 +37,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
 
 /** Outputs computed by the provider (declared so Pulumi fills them in). */
 const OUTPUT_NAMES = ["keyId", "key", "organization", "createdBy", "createdAt", "expiresAt", "rotateAt"] as const;
+/** Args the provider may default (`name`, `rotateBeforeDays`...): a prop must exist for its output to exist, even when not passed. */
+const ARG_OUTPUT_NAMES = ["permission", "validForDays", "name", "description", "rotateBeforeDays", "waitForActivation", "activationTimeoutSeconds", "revokeOnDelete", "orgId"] as const;
 
 /**
  * A Qwilt CDN API key. Create makes it, delete revokes it, any change to the key's own
@@ -69,6 +71,7 @@ export class ApiKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = { ...args, __resourceName: name };
+    for (const out of ARG_OUTPUT_NAMES) if (!(out in props)) props[out] = undefined;
     for (const out of OUTPUT_NAMES) props[out] = undefined;
     const secret: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["key"] };
     super(provider, name, props, pulumi.mergeOptions(opts, secret), "qwilt", "ApiKey");

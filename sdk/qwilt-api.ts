@@ -85,6 +85,7 @@ export function expiryOf(createdAt: Date, ttlDays: number): Date {
  * string because it looks like a small number and may arrive as one.
  */
 let schemas: ReturnType<typeof buildSchemas> | undefined;
+/** @internal Stripped from the published .d.ts: zod's declarations fail to compile without esModuleInterop (as in `pulumi new typescript` projects). */
 export function wireSchemas() {
   return (schemas ??= buildSchemas());
 }
