@@ -58,20 +58,28 @@ const isSet = (v: unknown) => v !== undefined && v !== null;
 
 /** Shows a bad value briefly; values are never secrets here, but may be long. */
 function shown(v: unknown): string {
-  const s = typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v) ?? v);
+  // A long string is shown by its length: that is what is wrong with it.
+  if (typeof v === "string" && v.length > 38) return `a string of ${v.length} characters`;
+  const s = String(JSON.stringify(v) ?? v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 type Rule = { property: string; test: (v: unknown) => boolean; allowed: string };
 
+let builtRules: Rule[] | undefined;
+/** Built once, at the first check (zod loads then, not at import): building zod schemas costs far more than using them. */
 function rules(): Rule[] {
+  return (builtRules ??= buildRules());
+}
+
+function buildRules(): Rule[] {
   const { z } = require("zod") as typeof import("zod");
   const ok = (schema: import("zod").ZodType) => (v: unknown) => schema.safeParse(v).success;
   return [
     { property: "permission", test: ok(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]])), allowed: `one of ${PERMISSION_NAMES.map((p) => `"${p}"`).join(", ")}` },
     { property: "validForDays", test: ok(z.number().int().min(MIN_TTL_DAYS).max(MAX_TTL_DAYS)), allowed: `a whole number of days from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}` },
     { property: "name", test: ok(z.string().trim().min(1).max(MAX_NAME_LENGTH)), allowed: `a non-empty string of at most ${MAX_NAME_LENGTH} characters` },
-    { property: "description", test: ok(z.string().max(MAX_DESCRIPTION_LENGTH)), allowed: `a string of at most ${MAX_DESCRIPTION_LENGTH} characters` },
+    { property: "description", test: ok(z.string().trim().min(1).max(MAX_DESCRIPTION_LENGTH)), allowed: `a non-empty string of at most ${MAX_DESCRIPTION_LENGTH} characters` },
     { property: "rotateBeforeDays", test: ok(z.number().int().min(0).max(MAX_TTL_DAYS - 1)), allowed: "a whole number of days from 0 to validForDays - 1" },
     { property: "waitForActivation", test: ok(z.boolean()), allowed: "true or false" },
     { property: "activationTimeoutSeconds", test: ok(z.number().int().min(1).max(MAX_ACTIVATION_TIMEOUT_SECONDS)), allowed: `a whole number of seconds from 1 to ${MAX_ACTIVATION_TIMEOUT_SECONDS}` },
@@ -138,7 +146,8 @@ export function checkArgs(olds: Record<string, any>, news: Record<string, any>, 
     }
   }
 
-  if (isSet(inputs.orgId) && !isUnknown(inputs.orgId) && !ctx.canLogIn) {
+  // An orgId that is itself invalid was reported above; the credentials are a second, separate problem.
+  if (isSet(inputs.orgId) && !isUnknown(inputs.orgId) && !ctx.canLogIn && !failures.some((f) => f.property === "orgId")) {
     fail(
       "orgId",
       "orgId needs username/password credentials (qwilt:username and qwilt:password, or QWILT_USERNAME and QWILT_PASSWORD): an API key works only in the organization it was made in; remove orgId to use the API key's organization",

@@ -1,18 +1,39 @@
+import { DEFAULTS } from "../sdk/client/client-options";
+import { ConfigurationError } from "../sdk/client/errors";
 import { QwiltClient } from "../sdk/client/qwilt-client";
 import type { QwiltClientOptions } from "../sdk/client/types";
-import { missingCredentialsError, type ProviderConfig } from "./config";
+import { missingCredentialsError, ProviderConfigError, type ProviderConfig } from "./config";
+
+/** Where each client option the user can get wrong comes from, for errors that name the option. */
+const OPTION_SOURCES: [RegExp, string][] = [
+  [/^usersUrl\b/, "qwilt:usersUrl or QWILT_USERS_URL"],
+  [/^loginUrl\b/, "qwilt:loginUrl or QWILT_LOGIN_URL"],
+  [/^credentials\.apiKey\b/, "qwilt:apiKey, QWILT_API_KEY or QCDN_API_KEY"],
+  [/^credentials\.(username|password)\b/, "qwilt:username / qwilt:password, or QWILT_USERNAME / QWILT_PASSWORD"],
+  [/^credentials\.orgId\b/, "qwilt:orgId or QWILT_ORG_ID"],
+];
 
 /** Picks the client for a key: the API key for its own organization, username/password for `orgId`. */
 export class ClientPool {
   readonly #byKey?: QwiltClient;
   readonly #byLogin?: QwiltClient;
+  /** The clients' per-request timeout; also how long a timed-out write is given to land before we look for its effect. */
+  readonly timeoutMs: number;
 
   constructor(config: ProviderConfig, extra: Partial<QwiltClientOptions> = {}) {
-    const common = { ...extra, usersUrl: config.usersUrl, loginUrl: config.loginUrl };
+    const tuning: Partial<QwiltClientOptions> = {};
+    if (config.timeoutMs !== undefined) tuning.timeoutMs = config.timeoutMs;
+    if (config.maxRetries !== undefined) tuning.maxRetries = config.maxRetries;
+    const common = { ...tuning, ...extra, usersUrl: config.usersUrl, loginUrl: config.loginUrl };
+    this.timeoutMs = common.timeoutMs ?? DEFAULTS.timeoutMs;
     // Constructing a client validates its URLs, so bad configuration surfaces at `check`.
-    if (config.apiKey) this.#byKey = new QwiltClient({ ...common, credentials: { apiKey: config.apiKey } });
-    if (config.username && config.password) {
-      this.#byLogin = new QwiltClient({ ...common, credentials: { username: config.username, password: config.password, orgId: config.orgId } });
+    try {
+      if (config.apiKey) this.#byKey = new QwiltClient({ ...common, credentials: { apiKey: config.apiKey } });
+      if (config.username && config.password) {
+        this.#byLogin = new QwiltClient({ ...common, credentials: { username: config.username, password: config.password, orgId: config.orgId } });
+      }
+    } catch (error) {
+      throw error instanceof ConfigurationError ? withSource(error) : error;
     }
   }
 
@@ -33,4 +54,10 @@ export class ClientPool {
   async close(): Promise<void> {
     await Promise.all([this.#byKey?.close(), this.#byLogin?.close()]);
   }
+}
+
+/** The client names its option (`usersUrl ...`); a Pulumi user needs the config key or variable that set it. */
+function withSource(error: ConfigurationError): ProviderConfigError {
+  const source = OPTION_SOURCES.find(([pattern]) => pattern.test(error.message))?.[1];
+  return new ProviderConfigError(`Qwilt configuration: ${error.message}${source ? ` (set by ${source})` : ""}`);
 }

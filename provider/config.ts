@@ -12,6 +12,10 @@ export interface ProviderConfig {
   orgId?: string;
   usersUrl: string;
   loginUrl: string;
+  /** Tuning: per-request timeout of the Qwilt client in ms (client default 30 000). */
+  timeoutMs?: number;
+  /** Tuning: retries after a failed request (client default 4; see sdk/client/retry-policy.ts). */
+  maxRetries?: number;
   /** Things the user should know (ignored or unknown settings); never holds a secret. */
   warnings: string[];
 }
@@ -24,6 +28,14 @@ const SOURCES = {
   orgId: ["qwilt:orgId", "QWILT_ORG_ID"],
   usersUrl: ["qwilt:usersUrl", "QWILT_USERS_URL"],
   loginUrl: ["qwilt:loginUrl", "QWILT_LOGIN_URL"],
+  timeoutMs: ["qwilt:timeoutMs", "QWILT_TIMEOUT_MS"],
+  maxRetries: ["qwilt:maxRetries", "QWILT_MAX_RETRIES"],
+} as const;
+
+/** Bounds of the tuning knobs: a timeout shorter than 100 ms fails every call, a longer one than 10 minutes hangs `pulumi up`. */
+const TUNING = {
+  timeoutMs: { min: 100, max: 600_000, unit: "milliseconds" },
+  maxRetries: { min: 0, max: 10, unit: "retries" },
 } as const;
 export const CONFIG_KEYS: readonly string[] = Object.values(SOURCES).map((s) => s[0]);
 
@@ -58,6 +70,10 @@ export function resolveConfig(config: Record<string, unknown>, env: NodeJS.Proce
     loginUrl: pick("loginUrl") ?? DEFAULT_LOGIN_URL,
     warnings,
   };
+  for (const knob of ["timeoutMs", "maxRetries"] as const) {
+    const value = pick(knob);
+    if (value !== undefined) resolved[knob] = tuning(knob, value);
+  }
   if ((resolved.username === undefined) !== (resolved.password === undefined)) {
     const missing = resolved.username === undefined ? "username (qwilt:username or QWILT_USERNAME)" : "password (qwilt:password or QWILT_PASSWORD)";
     throw new ProviderConfigError(`Qwilt credentials are incomplete: a ${missing} is needed as well`);
@@ -69,6 +85,17 @@ export function resolveConfig(config: Record<string, unknown>, env: NodeJS.Proce
     warnings.push("qwilt:orgId / QWILT_ORG_ID is ignored with API-key credentials: an API key works only in the organization it was made in");
   }
   return resolved;
+}
+
+/** A tuning knob's text as a whole number within its bounds, or an error naming both places it can be set. */
+function tuning(knob: keyof typeof TUNING, value: string): number {
+  const { min, max, unit } = TUNING[knob];
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    const [configKey, envVar] = SOURCES[knob];
+    throw new ProviderConfigError(`${configKey} / ${envVar} must be a whole number of ${unit} from ${min} to ${max} (got ${JSON.stringify(value.slice(0, 20))})`);
+  }
+  return n;
 }
 
 /** Thrown by operations that need the API when no credentials are configured at all. */

@@ -5,8 +5,10 @@
  * Only for reads. A list lives `ttlMs` from the moment it was asked for, so a key revoked
  * before that is seen as gone. A key the list does not show under our name (made after the list
  * was fetched, or its id reused) is confirmed with its own GET, so staleness never drops a live key.
- * Never used to decide a delete: that still asks for the key itself.
+ * Never used to decide a delete: that still asks for the key itself. The list's path is an
+ * assumption (qwilt-api.md): if Qwilt refuses it (403, 404), reads fall back to one GET per key.
  */
+import { NotFoundError, PermissionDeniedError } from "../sdk/client/errors";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { ApiKeyInfo } from "../sdk/client/types";
 
@@ -14,7 +16,8 @@ export const KEY_LIST_TTL_MS = 2000;
 
 interface Entry {
   askedAt: number;
-  keys: Promise<Map<string, ApiKeyInfo>>;
+  /** undefined: this client may not list keys; ask for each key instead. */
+  keys: Promise<Map<string, ApiKeyInfo> | undefined>;
 }
 
 export class KeyListCache {
@@ -31,19 +34,25 @@ export class KeyListCache {
 
   /** The key `keyId` named `name` as Qwilt shows it, or undefined when it is gone (same answer as getKey, at most `ttlMs` old). */
   async find(client: QwiltClient, keyId: string, name: string): Promise<ApiKeyInfo | undefined> {
-    const listed = (await this.#list(client)).get(keyId);
+    const listed = (await this.#list(client))?.get(keyId);
     if (listed && listed.name === name) return listed;
     return client.getKey(keyId);
   }
 
-  #list(client: QwiltClient): Promise<Map<string, ApiKeyInfo>> {
+  #list(client: QwiltClient): Promise<Map<string, ApiKeyInfo> | undefined> {
     const cached = this.#lists.get(client);
     if (cached && this.#now() - cached.askedAt < this.#ttlMs) return cached.keys;
     const entry: Entry = {
       askedAt: this.#now(),
-      keys: client.listKeys().then((keys) => new Map(keys.map((k) => [k.keyId, k]))),
+      keys: client.listKeys().then(
+        (keys) => new Map(keys.map((k) => [k.keyId, k])),
+        (error: unknown) => {
+          if (error instanceof PermissionDeniedError || error instanceof NotFoundError) return undefined;
+          throw error;
+        },
+      ),
     };
-    // A failed list is not kept: the next read asks again.
+    // Any other failure is not kept: the next read asks again.
     entry.keys.catch(() => {
       if (this.#lists.get(client) === entry) this.#lists.delete(client);
     });

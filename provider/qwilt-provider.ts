@@ -9,9 +9,11 @@ import { checkArgs, inputsOf, REPLACE_ARGS, UNKNOWN, UPDATE_ARGS } from "./args"
 import { ClientPool } from "./client-pool";
 import { providerNow } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
+import { notRead, notRevoked } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
 import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
 import { dueReplacement, rotateAtOf } from "./schedule";
+import { createSettled, revokeSettled } from "./unknown-outcome";
 
 export interface QwiltProviderOptions {
   /** Environment to read credentials from when stack config has none. Default process.env. */
@@ -23,9 +25,6 @@ export interface QwiltProviderOptions {
   /** Where warnings go. Default stderr, which Pulumi shows. */
   warn?: (message: string) => void;
 }
-
-/** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
-const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 type Props = Record<string, any>;
 
@@ -105,24 +104,12 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
 
   /**
    * A POST whose answer was lost may still have made a key, and its secret is gone with the
-   * answer. Find such keys by their name, revoke them, and try once more: never two keys for
-   * one resource, never a key nobody tracks.
+   * answer: unknown-outcome.ts finds such keys by their name, revokes them, and tries once more.
+   * Never two keys for one resource, never a key nobody tracks.
    */
   async #createOnce(client: QwiltClient, req: CreateKeyInput): Promise<CreatedApiKey> {
-    for (let attempt = 1; ; attempt++) {
-      const startedAt = this.#now();
-      try {
-        return await client.createKey(req);
-      } catch (err) {
-        if (!(err as { outcomeUnknown?: boolean }).outcomeUnknown) throw err;
-        const strays = (await client.listKeys()).filter((k) => k.name === req.name && Date.parse(k.createdAt) >= startedAt - CLOCK_SKEW_MS);
-        for (const stray of strays) await client.revokeKey(stray.keyId);
-        if (attempt >= 2) {
-          const cleaned = strays.length > 0 ? `; the ${strays.length} key(s) it made were revoked` : "; no key was made";
-          throw new Error(`${(err as Error).message} (creating "${req.name}" twice gave no answer${cleaned}). Run \`pulumi up\` again.`);
-        }
-      }
-    }
+    const { pool } = await this.#configured();
+    return createSettled(client, req, { now: () => this.#now(), settleMs: pool.timeoutMs });
   }
 
   /** Dependents get the key only once it works; if it never does in time, Pulumi tracks it as not initialised. */
@@ -135,9 +122,14 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
-    const client = await this.#client(props.orgId);
-    // A refresh reads every key at once: they share one list of the organization's keys (key-list-cache.ts).
-    const info = await keyListCache.find(client, String(props.keyId), String(props.name));
+    let info;
+    try {
+      const client = await this.#client(props.orgId);
+      // A refresh reads every key at once: they share one list of the organization's keys (key-list-cache.ts).
+      info = await keyListCache.find(client, String(props.keyId), String(props.name));
+    } catch (error) {
+      throw notRead(error, String(props.name), id);
+    }
     // Gone (revoked, or its id now names another key) or expired: drop it, so the next up makes a new one.
     if (!info || info.name !== props.name || this.#now() >= Date.parse(info.expiresAt)) return {};
     const outs = { ...props, ...metadataOutputs(info, props.rotateBeforeDays) };
@@ -157,11 +149,16 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
       this.#warn(`key "${props.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}`);
       return;
     }
-    const client = await this.#client(props.orgId);
-    const info = await client.getKey(String(props.keyId));
-    // keyIds are small numbers: never revoke a key that is not the one we made.
-    if (!info || info.name !== props.name) return;
-    await client.revokeKey(info.keyId);
+    try {
+      const client = await this.#client(props.orgId);
+      const info = await client.getKey(String(props.keyId));
+      // keyIds are small numbers: never revoke a key that is not the one we made.
+      if (!info || info.name !== props.name) return;
+      // Confirmed gone, or an error: the engine drops the key from state only when this returns.
+      await revokeSettled(client, info, (await this.#configured()).pool.timeoutMs);
+    } catch (error) {
+      throw notRevoked(error, String(props.name), id);
+    }
   }
 }
 

@@ -20,7 +20,7 @@ describe("resolveConfig", () => {
   it("warns about unknown qwilt: keys and says which credentials win", () => {
     const c = resolveConfig({ "qwilt:apikey": "typo", "qwilt:apiKey": "k", "qwilt:username": "u", "qwilt:password": "p", "aws:region": "x" }, {});
     expect(c.warnings[0]).toBe(
-      "unknown configuration qwilt:apikey ignored; the known keys are qwilt:apiKey, qwilt:username, qwilt:password, qwilt:orgId, qwilt:usersUrl, qwilt:loginUrl",
+      "unknown configuration qwilt:apikey ignored; the known keys are qwilt:apiKey, qwilt:username, qwilt:password, qwilt:orgId, qwilt:usersUrl, qwilt:loginUrl, qwilt:timeoutMs, qwilt:maxRetries",
     );
     expect(c.warnings[1]).toMatch(/API key is used for keys without orgId, username\/password for keys with orgId/);
     expect(JSON.stringify(c.warnings)).not.toContain("typo");

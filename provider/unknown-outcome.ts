@@ -1,0 +1,109 @@
+/**
+ * Writes whose answer never came (timeout, reset, 5xx, a success answer we could not read) may still
+ * have happened. These functions find out by looking, so a provider that holds credentials never leaves
+ * a key nobody tracks and never forgets one it made.
+ *
+ * Why a key made by a lost create is revoked, not adopted: Qwilt returns the key itself (`apiToken`) only
+ * in the create answer, and that answer is what was lost. Pulumi could record the key's id, but never
+ * hand the key to anyone, so the resource would be useless; and with an auto-name, the next `pulumi up`
+ * draws a new name, so the stray would never be found again. Revoking it and creating again is the only
+ * outcome that leaves one usable key per resource.
+ */
+import { sleep } from "../sdk/client/sleep";
+import type { QwiltClient } from "../sdk/client/qwilt-client";
+import type { CreatedApiKey, CreateKeyInput } from "../sdk/client/types";
+import { adviceFor, mayHaveTakenEffect, timedOut, withoutHint } from "./error-advice";
+
+/** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+export interface SettleOptions {
+  /** The provider's clock (compared with Qwilt's createdAt, within CLOCK_SKEW_MS). */
+  now: () => number;
+  /**
+   * How long a timed-out request is given to land before we look for its effect: the client's
+   * timeout, so the server has had twice as long as we waited for it.
+   */
+  settleMs: number;
+}
+
+/**
+ * Creates a key; when the answer is lost, finds what the attempt made by its unique name, revokes it
+ * and tries once more. Ends with exactly one new key, or an error and no key left behind.
+ */
+export async function createSettled(client: QwiltClient, req: CreateKeyInput, options: SettleOptions): Promise<CreatedApiKey> {
+  let revoked = 0;
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = options.now();
+    try {
+      return await client.createKey(req);
+    } catch (error) {
+      if (!mayHaveTakenEffect(error)) throw nothingCreated(error);
+      if (timedOut(error)) await sleep(options.settleMs);
+      revoked += await revokeStrays(client, req.name, startedAt, error);
+      if (attempt >= 2) {
+        const found =
+          revoked > 0
+            ? `Qwilt had made ${revoked} key(s) named "${req.name}" all the same; they were found by name and revoked (a key comes only in the answer that was lost, so it cannot be used)`
+            : `No key named "${req.name}" was made`;
+        throw new Error(
+          `Creating key "${req.name}" failed twice without a clear answer (last: ${withoutHint(error)}). ${found}, so nothing is left behind. ${
+            adviceFor(error, "run `pulumi up` again") || "Run `pulumi up` again."
+          }`,
+        );
+      }
+    }
+  }
+}
+
+/** The keys an unanswered create made: this name, made since the attempt began. Revokes them; returns how many. */
+async function revokeStrays(client: QwiltClient, name: string, since: number, cause: unknown): Promise<number> {
+  let strays;
+  try {
+    strays = (await client.listKeys()).filter((k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS);
+  } catch (listError) {
+    throw new Error(
+      `${withoutHint(cause)}. The key may have been created, but listing the organization's keys to find it failed too (${(listError as Error).message}). ` +
+        `Look for a key named "${name}" in Qwilt and revoke it (Pulumi does not track it), then run \`pulumi up\` again.`,
+    );
+  }
+  for (const stray of strays) {
+    try {
+      await client.revokeKey(stray.keyId);
+    } catch (revokeError) {
+      throw new Error(
+        `${withoutHint(cause)}. Qwilt made key ${stray.keyId} ("${name}") all the same, but revoking it failed (${(revokeError as Error).message}). ` +
+          `Its secret came only in the lost answer, so Pulumi cannot use it: revoke key ${stray.keyId} in Qwilt, then run \`pulumi up\` again.`,
+      );
+    }
+  }
+  return strays.length;
+}
+
+/** A create refused for sure (429 after retries, a failed login, ...): nothing was made; say so, and what to do. */
+function nothingCreated(error: unknown): unknown {
+  const advice = adviceFor(error, "run `pulumi up` again");
+  if (!advice) return error; // its message already says what to do (credentials, rights, name conflict)
+  return Object.assign(new Error(`${(error as Error).message}. No key was created. ${advice}`), { status: (error as { status?: number }).status });
+}
+
+/**
+ * Revokes a key and makes sure it is gone. A lost answer is settled by looking the key up; a success
+ * answer is checked too (a proxy may answer for a server that never acted), and the revoke sent once more.
+ * Throws while the key may still be live, so Pulumi keeps tracking it.
+ */
+export async function revokeSettled(client: QwiltClient, key: { keyId: string; name: string }, settleMs: number): Promise<void> {
+  const stillLive = async () => (await client.getKey(key.keyId))?.name === key.name;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await client.revokeKey(key.keyId);
+    } catch (error) {
+      if (!mayHaveTakenEffect(error)) throw error;
+      if (timedOut(error)) await sleep(settleMs);
+      if (!(await stillLive())) return;
+      throw Object.assign(new Error(`${withoutHint(error)}, and the key is still live`), { adviceFrom: error });
+    }
+    if (!(await stillLive())) return;
+  }
+  throw new Error("Qwilt answered the revoke with success twice, but the key is still live");
+}
