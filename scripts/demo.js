@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run demo`: the bundled Qwilt simulator plus `pulumi up` on the demo project (Pulumi.yaml,
 // demo/index.js): create, a no-op second up, a rotation after moving the clock, destroy.
-// Without the Pulumi CLI it runs the same lifecycle through Pulumi's real provider plugin
-// (test/lifecycle harness), and says so.
+// Without the Pulumi CLI it runs the same lifecycle through Pulumi's real provider plugin with the
+// lifecycle harness (test/lifecycle/harness) playing the engine's part, and says so.
 "use strict";
-const { execFileSync, spawnSync } = require("node:child_process");
-const { existsSync, mkdtempSync, rmSync, symlinkSync, mkdirSync, lstatSync } = require("node:fs");
+const { spawnSync } = require("node:child_process");
+const { copyFileSync, mkdtempSync, rmSync, symlinkSync, mkdirSync, lstatSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join, resolve } = require("node:path");
 
@@ -36,12 +36,7 @@ function demoKeys(sim) {
 }
 
 async function main() {
-  if (!hasPulumi()) {
-    console.error(
-      "The Pulumi CLI is not on PATH. Install it (https://www.pulumi.com/docs/install/, e.g. `curl -fsSL https://get.pulumi.com | sh`) to run the demo with `pulumi up`.",
-    );
-    process.exit(1);
-  }
+  if (!hasPulumi()) return withoutEngine();
   linkPackage();
   const sim = await startSimulator();
   const home = mkdtempSync(join(tmpdir(), "qwilt-demo-"));
@@ -85,6 +80,70 @@ async function main() {
   } finally {
     await sim.close();
     rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same lifecycle through the lifecycle harness (test/lifecycle/harness): the demo program runs
+ * in a project holding the packed package, under Pulumi's mock runtime, and every key goes to
+ * Pulumi's real provider plugin over gRPC. The harness plays the engine's part.
+ */
+async function withoutEngine() {
+  const { HarnessStack } = require(join(REPO, "test/lifecycle/harness/stack"));
+  const { makePackedProject, packPackage } = require(join(REPO, "test/lifecycle/harness/project"));
+  const { summarizeCalls, writesOf } = require(join(REPO, "test/lifecycle/harness/api-calls"));
+  console.log(
+    "\x1b[1mPulumi CLI not found: running the demo through the lifecycle harness (Pulumi's real provider plugin, without the Pulumi engine).\x1b[0m\n" +
+      "Install the CLI (https://www.pulumi.com/docs/install/) to run it with `pulumi up` itself.",
+  );
+  const packDir = mkdtempSync(join(tmpdir(), "qwilt-demo-pack-"));
+  const project = makePackedProject(REPO, packPackage(REPO, packDir), "qwilt-api-keys-demo");
+  copyFileSync(join(REPO, "Pulumi.yaml"), join(project, "Pulumi.yaml")); // main: demo/index.js
+  mkdirSync(join(project, "demo"));
+  copyFileSync(join(REPO, "demo/index.js"), join(project, "demo/index.js"));
+  const sim = await startSimulator();
+  const stack = new HarnessStack({
+    projectDir: project,
+    providerConfig: { "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url },
+    echo: (text) => process.stdout.write(text),
+  });
+  /** Runs one step, shows the API calls it made, and fails the demo when the step did not do what it should. */
+  const step = async (title, op, want) => {
+    say(title);
+    const from = sim.requests.length;
+    const run = await stack[op]();
+    const calls = sim.requests.slice(from);
+    console.log(`  API calls: ${summarizeCalls(calls)}`);
+    if (!run.ok) throw new Error(`${op} failed:\n  ${run.errors.join("\n  ")}`);
+    // Sorted: the two keys do not depend on each other, so their steps may come in either order.
+    const ops = run.steps.map((s) => `${s.op} ${s.name}`).sort();
+    const wanted = [...want.steps].sort();
+    if (JSON.stringify(ops) !== JSON.stringify(wanted)) throw new Error(`${op} did ${JSON.stringify(ops)}, expected ${JSON.stringify(wanted)}`);
+    if (writesOf(calls).length !== want.writes) throw new Error(`${op} made ${writesOf(calls).length} API writes, expected ${want.writes}`);
+    return run;
+  };
+  try {
+    console.log(`Qwilt simulator on ${sim.url}; the project (the packed package installed) is ${project}`);
+    const up = await step("up: creates a viewer key and an editor key", "up", { steps: ["create reporting", "create deployer"], writes: 2 });
+    say("stack outputs (keys stay [secret])");
+    for (const [k, v] of Object.entries(up.outputs)) console.log(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    await step("up again: nothing to do", "up", { steps: ["same reporting", "same deployer"], writes: 0 });
+    sim.clock.advance(24 * DAY);
+    stack.clockOffsetMs += 24 * DAY;
+    await step("moving the clock 24 days on: the editor key (30 days, rotate 7 before) is due; up rotates it", "up", {
+      steps: ["same reporting", "create-replacement deployer", "delete-replaced deployer"],
+      writes: 2,
+    });
+    console.log("live keys after rotation:\n  " + demoKeys(sim).join("\n  "));
+    await step("destroy", "destroy", { steps: ["delete deployer", "delete reporting"], writes: 2 });
+    const left = demoKeys(sim);
+    if (left.length !== 0) throw new Error(`still live after destroy: ${left.join(", ")}`);
+    console.log("The simulator holds no live demo key.");
+    say("done: create, no-op, rotation and destroy, through Pulumi's real provider plugin (without the Pulumi engine)");
+  } finally {
+    await sim.close();
+    rmSync(project, { recursive: true, force: true });
+    rmSync(packDir, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,132 @@
+// @ts-check
+/**
+ * One `pulumi up`, `preview`, `refresh` or `destroy`, in a child process whose cwd is the Pulumi
+ * project, so the program's `require("pulumi-qwilt-api-keys")` and `@pulumi/pulumi` resolve
+ * exactly as in a user's project. It starts the provider plugin, runs the program under Pulumi's
+ * mock runtime with the harness's monitor (up, preview), lets the engine do its part, and answers
+ * with a RunResult. The parent (stack.js) sends a RunSpec over the IPC channel.
+ */
+"use strict";
+const { readFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { join, resolve } = require("node:path");
+const { Engine } = require("./engine");
+const { installMonitor } = require("./monitor");
+const { startPlugin } = require("./plugin-client");
+const { loadState, saveState } = require("./state-file");
+const { mask } = require("./wire");
+
+/**
+ * @typedef {"up" | "preview" | "refresh" | "destroy"} Operation
+ *
+ * @typedef {object} RunSpec
+ * @property {Operation} op
+ * @property {string} projectDir
+ * @property {string} stateFile
+ * @property {string} stack
+ * @property {Record<string, string>} config the program's config, by key without the project prefix
+ * @property {Record<string, string>} providerConfig what Configure sends the plugin (qwilt:apiKey, ...)
+ * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
+ *
+ * @typedef {object} RunResult
+ * @property {Operation} op
+ * @property {boolean} ok
+ * @property {import("./engine").Step[]} steps
+ * @property {import("./engine").PluginCall[]} calls
+ * @property {string[]} errors
+ * @property {Record<string, unknown>} outputs the stack outputs, secrets shown as "[secret]"
+ */
+
+/** Pulumi.yaml's name and main (the little of it the harness needs). @param {string} dir */
+function readProject(dir) {
+  const text = readFileSync(join(dir, "Pulumi.yaml"), "utf8");
+  const field = (/** @type {string} */ k) => text.match(new RegExp(`^${k}:\\s*(\\S+)\\s*$`, "m"))?.[1];
+  const name = field("name");
+  if (!name) throw new Error(`${dir}/Pulumi.yaml has no name`);
+  return { name, main: resolve(dir, field("main") ?? ".") };
+}
+
+/** @param {RunSpec} spec @returns {Promise<RunResult>} */
+async function run(spec) {
+  const preview = spec.op === "preview";
+  const starting = startPlugin(spec.projectDir, spec.pluginEnv);
+  // Loading Pulumi takes about a second: do it while the plugin starts.
+  if (spec.op === "up" || preview) createRequire(join(spec.projectDir, "package.json"))("@pulumi/pulumi");
+  const plugin = await starting;
+  try {
+    await plugin.configure(spec.providerConfig);
+    const engine = new Engine({
+      plugin,
+      state: loadState(spec.stateFile),
+      save: (s) => saveState(spec.stateFile, s),
+      preview,
+      log: (line) => console.log(`    ${line}`),
+    });
+    /** @type {string[]} */
+    let programErrors = [];
+    if (spec.op === "up" || preview) {
+      await engine.begin();
+      if (engine.failures.length === 0) programErrors = await runProgram(spec, engine, preview);
+      await engine.finish(programErrors.length === 0);
+    } else if (spec.op === "refresh") {
+      await engine.refresh();
+    } else {
+      await engine.destroy();
+    }
+    // A failed step is the error; the program's own errors then only repeat it.
+    const errors = engine.failures.length > 0 ? engine.failures : programErrors;
+    return { op: spec.op, ok: errors.length === 0, steps: engine.steps, calls: engine.calls, errors, outputs: mask(preview ? engine.programOutputs : engine.snapshot().outputs) };
+  } finally {
+    await plugin.stop();
+  }
+}
+
+/**
+ * Runs the program as Pulumi's language host does, inside a root stack, and waits until every
+ * registration is answered.
+ * @param {RunSpec} spec @param {Engine} engine @param {boolean} preview
+ */
+async function runProgram(spec, engine, preview) {
+  const project = readProject(spec.projectDir);
+  const projectRequire = createRequire(join(spec.projectDir, "package.json"));
+  const { pulumi, settings } = await installMonitor(projectRequire, engine, { project: project.name, stack: spec.stack, preview });
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project.name}:${k}`, v])));
+
+  /** @type {string[]} */
+  const errors = [];
+  const onError = (/** @type {unknown} */ err) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!errors.includes(message)) errors.push(message);
+  };
+  process.on("unhandledRejection", onError);
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const main = projectRequire(project.main);
+      return typeof main === "function" ? main() : main;
+    });
+  } catch (err) {
+    onError(err);
+  }
+  await settings.waitForRPCs();
+  await new Promise((r) => setImmediate(r)); // let the last rejections surface
+  process.off("unhandledRejection", onError);
+  return errors;
+}
+
+if (require.main === module) {
+  if (!process.send) {
+    console.error("run-program.js is started by the lifecycle harness (stack.js), which sends it a RunSpec over IPC.");
+    process.exit(2);
+  }
+  process.once("message", (/** @type {RunSpec} */ spec) => {
+    run(spec).then(
+      (result) => process.send?.(result, () => process.exit(0)),
+      (err) => {
+        console.error(err instanceof Error ? err.stack : err);
+        process.exit(1);
+      },
+    );
+  });
+}
+
+module.exports = { run, readProject };
