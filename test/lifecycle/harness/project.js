@@ -2,7 +2,7 @@
 /**
  * Projects for the harness: a program copied into a project folder, and (for the demo script) a
  * project holding the packed package as a user's project holds it. The tests make their projects
- * with test/helpers/packed-project.ts, which this mirrors in plain JavaScript.
+ * with test/helpers/packed-project.ts, a typed wrapper of this file.
  */
 "use strict";
 const { execFileSync } = require("node:child_process");
