@@ -1,29 +1,21 @@
 /**
  * The bench's Pulumi project: the package as `npm pack` ships it, unpacked into node_modules, with
- * our own dependencies linked (no registry needed), like test/helpers/packed-project.ts.
+ * our own dependencies linked (no registry needed), made by the lifecycle harness's project.js.
  */
 const { execFileSync } = require("node:child_process");
-const { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } = require("node:fs");
+const { mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join, resolve } = require("node:path");
+// One implementation of "the packed package installed into a project", shared with the tests and the demo.
+const project = require("../test/lifecycle/harness/project");
 
 const REPO = resolve(__dirname, "..");
-const PACKAGE_NAME = "pulumi-qwilt-api-keys";
 
 /** Packs dist/ (built by `npm run bench`) and installs it into a new temp project; returns its folder. */
 function makeProject() {
-  const dir = mkdtempSync(join(tmpdir(), "qwilt-bench-"));
-  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: REPO, encoding: "utf8" });
-  const tarball = join(dir, out.trim().split("\n").pop());
-  writeFileSync(join(dir, "Pulumi.yaml"), "name: qwilt-bench\nruntime: nodejs\n");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "qwilt-bench", private: true, dependencies: { [PACKAGE_NAME]: `file:${tarball}` } }));
-  const own = join(dir, "node_modules", PACKAGE_NAME);
-  mkdirSync(own, { recursive: true });
-  execFileSync("tar", ["-xzf", tarball, "-C", own, "--strip-components=1"]);
-  for (const entry of readdirSync(join(REPO, "node_modules"))) {
-    if (entry === PACKAGE_NAME || entry.startsWith(".")) continue;
-    symlinkSync(join(REPO, "node_modules", entry), join(dir, "node_modules", entry));
-  }
+  const packDir = mkdtempSync(join(tmpdir(), "qwilt-bench-pack-"));
+  const dir = project.makePackedProject(REPO, project.packPackage(REPO, packDir), "qwilt-bench");
+  rmSync(packDir, { recursive: true, force: true });
   return dir;
 }
 
