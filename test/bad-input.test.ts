@@ -2,10 +2,9 @@
  * Invalid ApiKey arguments, through the real plugin's Check (what `pulumi preview` runs): each is refused
  * before anything is sent to Qwilt, naming the argument and what it may be.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSimulator, type Simulator } from "../sdk/simulator";
-import { startPlugin, urnOf, type PluginProcess } from "./helpers/plugin";
-import { serializedProvider } from "./helpers/serialized-provider";
+import { describe, expect, it } from "vitest";
+import { urnOf } from "./helpers/plugin";
+import { usePluginFixture } from "./helpers/plugin-fixture";
 
 const PERMISSION = 'one of "viewer", "editor"';
 const DAYS = "a whole number of days from 1 to 365";
@@ -58,27 +57,14 @@ const ROWS: [string, Record<string, unknown>, string, string][] = [
   ["an output passed as an argument", { ...ok, key: "abc" }, "key", `unknown argument "key"; ${KNOWN}`],
 ];
 
-let sim: Simulator;
-let plugin: PluginProcess;
-let provider: string;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  provider = serializedProvider(inject("packedProject"));
-  plugin = await startPlugin(inject("packedProject"));
-  await plugin.configure({ "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url });
-});
-afterAll(async () => {
-  await plugin?.stop();
-  await sim?.close();
-});
+const { sim, plugin, args } = usePluginFixture();
 
 describe("bad input is refused at check, naming the argument and what it may be", () => {
   it(`${ROWS.length} invalid inputs, one failure each`, async () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(25);
     const seen: { property: string; reason: string }[][] = [];
-    for (const [label, args] of ROWS) {
-      const { failures } = await plugin.check(urnOf("bad"), {}, { ...args, __resourceName: "bad", __provider: provider });
+    for (const [label, input] of ROWS) {
+      const { failures } = await plugin.check(urnOf("bad"), {}, args("bad", input));
       seen.push(failures);
       if (failures.length !== 1) console.log(`${label}: ${JSON.stringify(failures)}`);
     }
@@ -94,7 +80,7 @@ describe("bad input is refused at check, naming the argument and what it may be"
   });
 
   it("reports every problem of one resource at once", async () => {
-    const { failures } = await plugin.check(urnOf("many"), {}, { permission: "owner", validForDays: 0, name: "", colour: "red", __resourceName: "many", __provider: provider });
+    const { failures } = await plugin.check(urnOf("many"), {}, args("many", { permission: "owner", validForDays: 0, name: "", colour: "red" }));
     expect(failures.map((f) => f.property)).toEqual(["colour", "permission", "validForDays", "name"]);
   });
 
@@ -104,8 +90,8 @@ describe("bad input is refused at check, naming the argument and what it may be"
       { permission: "viewer", validForDays: 365, rotateBeforeDays: 364, name: x(128), description: x(1024), activationTimeoutSeconds: 3600 },
       { permission: "viewer", validForDays: 2, activationTimeoutSeconds: 1, waitForActivation: false, revokeOnDelete: false },
     ];
-    for (const args of edges) {
-      expect((await plugin.check(urnOf("edge"), {}, { ...args, __resourceName: "edge", __provider: provider })).failures).toEqual([]);
+    for (const edge of edges) {
+      expect((await plugin.check(urnOf("edge"), {}, args("edge", edge))).failures).toEqual([]);
     }
   });
 });

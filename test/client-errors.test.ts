@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiConnectionError,
   ApiTimeoutError,
@@ -9,41 +9,14 @@ import {
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
-  QwiltClient,
   QwiltError,
   RateLimitError,
   UnprocessableEntityError,
-  type QwiltClientOptions,
 } from "../sdk";
-import { startScriptedServer, type ScriptedServer } from "./helpers/scripted-server";
+import { useScriptedClient } from "./helpers/client-fixture";
+import { startScriptedServer } from "./helpers/scripted-server";
 
-const KEY = "test-api-key-0123456789";
-let server: ScriptedServer;
-const clients: QwiltClient[] = [];
-
-function client(extra: Partial<QwiltClientOptions> = {}): QwiltClient {
-  const c = new QwiltClient({ credentials: { apiKey: KEY }, usersUrl: server.url, loginUrl: server.url, maxRetries: 0, ...extra });
-  clients.push(c);
-  return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<QwiltError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QwiltError;
-  }
-  throw new Error("expected a rejection");
-}
-
-beforeAll(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  server.reset();
-});
-afterAll(() => server.close());
+const { server, client, failure } = useScriptedClient({ maxRetries: 0 });
 
 const createInput = { name: "ci", ttlDays: 30, permission: "editor" } as const;
 

@@ -1,34 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ConfigurationError, InternalServerError, QwiltClient, ResponseValidationError, type QwiltClientOptions, type QwiltError } from "../sdk";
-import { startScriptedServer, wireKey, type ScriptedServer } from "./helpers/scripted-server";
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, InternalServerError, ResponseValidationError } from "../sdk";
+import { KEY, useScriptedClient } from "./helpers/client-fixture";
+import { wireKey } from "./helpers/scripted-server";
 
-const KEY = "test-api-key-0123456789";
-let server: ScriptedServer;
-const clients: QwiltClient[] = [];
-
-function client(extra: Partial<QwiltClientOptions> = {}): QwiltClient {
-  const c = new QwiltClient({ credentials: { apiKey: KEY }, usersUrl: `${server.url}/`, loginUrl: server.url, retryBaseDelayMs: 1, retryMaxDelayMs: 5, ...extra });
-  clients.push(c);
-  return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<QwiltError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QwiltError;
-  }
-  throw new Error("expected a rejection");
-}
-
-beforeAll(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  server.reset();
-});
-afterAll(() => server.close());
+const { server, client, failure } = useScriptedClient((url) => ({ usersUrl: `${url}/`, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }));
 
 const info = {
   keyId: "17",

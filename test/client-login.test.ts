@@ -1,36 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AuthenticationError, ConfigurationError, InternalServerError, QwiltClient, QwiltError, type QwiltClientOptions } from "../sdk";
+import { describe, expect, it } from "vitest";
+import { AuthenticationError, ConfigurationError, InternalServerError, QwiltClient, QwiltError } from "../sdk";
 import { LOGIN_TOKEN_LIFETIME_MS } from "../sdk/qwilt-api";
-import { fakeJwt, startScriptedServer, type RecordedRequest, type ScriptedResponse, type ScriptedServer } from "./helpers/scripted-server";
+import { useScriptedClient } from "./helpers/client-fixture";
+import { fakeJwt, type RecordedRequest, type ScriptedResponse } from "./helpers/scripted-server";
 
 const USER = "admin@example.com";
 const PASSWORD = "correct horse battery";
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
+const CREDENTIALS = { username: USER, password: PASSWORD };
 
-let server: ScriptedServer;
-const clients: QwiltClient[] = [];
-
-function client(extra: Partial<QwiltClientOptions> = {}, orgId?: string): QwiltClient {
-  const c = new QwiltClient({
-    credentials: { username: USER, password: PASSWORD, ...(orgId ? { orgId } : {}) },
-    usersUrl: server.url,
-    loginUrl: server.url,
-    retryBaseDelayMs: 1,
-    retryMaxDelayMs: 5,
-    ...extra,
-  });
-  clients.push(c);
-  return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<QwiltError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QwiltError;
-  }
-  throw new Error("expected a rejection");
-}
+const { server, client, track, failure } = useScriptedClient({ credentials: CREDENTIALS, retryBaseDelayMs: 1, retryMaxDelayMs: 5 });
 
 /** A login that hands out token-1, token-2, ... and an API that accepts only the tokens it handed out and still likes. */
 function qwiltLike(opts: { loginAnswer?: (req: RecordedRequest, n: number) => ScriptedResponse | undefined; refused?: Set<string> } = {}) {
@@ -62,15 +41,6 @@ function qwiltLike(opts: { loginAnswer?: (req: RecordedRequest, n: number) => Sc
 const logins = () => server.requests.filter((r) => r.path === "/login");
 const apiCalls = () => server.requests.filter((r) => r.path.startsWith("/api/"));
 
-beforeAll(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  server.reset();
-});
-afterAll(() => server.close());
-
 describe("login with username/password", () => {
   it("GETs /login with Basic auth, reads the cookie from the 302, sends Bearer; never follows the redirect", async () => {
     const issued = qwiltLike();
@@ -84,7 +54,7 @@ describe("login with username/password", () => {
 
   it("sends ?orgId= when an organization is given", async () => {
     qwiltLike();
-    await client({}, "org-7").listKeys();
+    await client({ credentials: { ...CREDENTIALS, orgId: "org-7" } }).listKeys();
     expect(logins()[0]!.url).toBe("/login?orgId=org-7");
   });
 
@@ -162,8 +132,7 @@ describe("login with username/password", () => {
 
   it("a wrong password is one login attempt, then never asked again", async () => {
     qwiltLike();
-    const c = new QwiltClient({ credentials: { username: USER, password: "wrong password" }, usersUrl: server.url, loginUrl: server.url });
-    clients.push(c);
+    const c = track(new QwiltClient({ credentials: { username: USER, password: "wrong password" }, usersUrl: server.url, loginUrl: server.url }));
     const err = await failure(c.listKeys());
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.message).toBe(
@@ -232,8 +201,7 @@ describe("forOrganization", () => {
   });
 
   it("needs username/password", () => {
-    const c = new QwiltClient({ credentials: { apiKey: "test-api-key-0123456789" }, usersUrl: server.url });
-    clients.push(c);
+    const c = track(new QwiltClient({ credentials: { apiKey: "test-api-key-0123456789" }, usersUrl: server.url }));
     expect(() => c.forOrganization("org-a")).toThrow(ConfigurationError);
     expect(() => c.forOrganization("org-a")).toThrow(
       'forOrganization("org-a"): orgId needs username/password credentials; an API key is valid only in the organization it was created in',
@@ -241,7 +209,7 @@ describe("forOrganization", () => {
   });
 
   it("returns the client itself for its own organization", () => {
-    const c = client({}, "org-a");
+    const c = client({ credentials: { ...CREDENTIALS, orgId: "org-a" } });
     expect(c.forOrganization("org-a")).toBe(c);
   });
 });

@@ -1,8 +1,8 @@
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { QwiltClient, type QwiltClientOptions, type QwiltError } from "../sdk";
+import { describe, expect, it } from "vitest";
 import { Redactor, redactPatterns } from "../sdk/client/redact";
-import { fakeJwt, startScriptedServer, wireKey, type ScriptedServer } from "./helpers/scripted-server";
+import { useScriptedClient } from "./helpers/client-fixture";
+import { fakeJwt, startScriptedServer, wireKey } from "./helpers/scripted-server";
 
 const KEY = fakeJwt("the-client-api-key");
 const USER = "admin@example.com";
@@ -12,28 +12,8 @@ const LOGIN_TOKEN = "opaque-login-token-9f8e7d6c";
 const CREATED = "created-key-opaque-5a4b3c2d1e";
 const OTHER_JWT = fakeJwt("someone-else");
 
-let server: ScriptedServer;
-const clients: QwiltClient[] = [];
-
-function keyClient(extra: Partial<QwiltClientOptions> = {}): QwiltClient {
-  const c = new QwiltClient({ credentials: { apiKey: KEY }, usersUrl: server.url, loginUrl: server.url, maxRetries: 0, ...extra });
-  clients.push(c);
-  return c;
-}
-function loginClient(password = PASSWORD): QwiltClient {
-  const c = new QwiltClient({ credentials: { username: USER, password }, usersUrl: server.url, loginUrl: server.url, maxRetries: 0 });
-  clients.push(c);
-  return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<QwiltError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QwiltError;
-  }
-  throw new Error("expected a rejection");
-}
+const { server, client: keyClient, failure } = useScriptedClient({ credentials: { apiKey: KEY }, maxRetries: 0 });
+const loginClient = (password = PASSWORD) => keyClient({ credentials: { username: USER, password } });
 
 /** Every way an error can be shown: none may hold a secret. */
 function shown(err: unknown): string {
@@ -56,15 +36,6 @@ function echoServer(status: number) {
     },
   }));
 }
-
-beforeAll(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  server.reset();
-});
-afterAll(() => server.close());
 
 describe("secrets never reach an error", () => {
   it("the API key echoed by the server", async () => {

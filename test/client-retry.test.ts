@@ -1,52 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiConnectionError,
   ApiTimeoutError,
   BadRequestError,
   InternalServerError,
-  QwiltClient,
   RateLimitError,
-  type QwiltClientOptions,
-  type QwiltError,
 } from "../sdk";
 import { parseRetryAfter, retryDelayMs } from "../sdk/client/retry-policy";
-import { startScriptedServer, wireKey, type ScriptedServer } from "./helpers/scripted-server";
+import { useScriptedClient } from "./helpers/client-fixture";
+import { startScriptedServer, wireKey } from "./helpers/scripted-server";
 
-let server: ScriptedServer;
-const clients: QwiltClient[] = [];
+const { server, client, failure } = useScriptedClient({ retryBaseDelayMs: 5, retryMaxDelayMs: 50 });
 const created = wireKey({ apiToken: "new-secret-token-123456" });
 const createInput = { name: "ci-key", ttlDays: 180, permission: "editor" } as const;
-
-function client(extra: Partial<QwiltClientOptions> = {}): QwiltClient {
-  const c = new QwiltClient({
-    credentials: { apiKey: "test-api-key-0123456789" },
-    usersUrl: server.url,
-    loginUrl: server.url,
-    retryBaseDelayMs: 5,
-    retryMaxDelayMs: 50,
-    ...extra,
-  });
-  clients.push(c);
-  return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<QwiltError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QwiltError;
-  }
-  throw new Error("expected a rejection");
-}
-
-beforeAll(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  server.reset();
-});
-afterAll(() => server.close());
 
 describe("GET and DELETE", () => {
   it("retry 429 and 500/502/503/504, then succeed", async () => {

@@ -3,41 +3,22 @@
  * simulator, with the package packed and installed as a user installs it: what `pulumi up`,
  * `refresh` and `destroy` do, call by call.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSimulator, type Simulator } from "../sdk/simulator";
-import { PluginCallError, startPlugin, urnOf, type PluginProcess } from "./helpers/plugin";
-import { serializedProvider } from "./helpers/serialized-provider";
+import { describe, expect, inject, it } from "vitest";
+import { startSimulator } from "../sdk/simulator";
+import { PluginCallError, startPlugin, urnOf } from "./helpers/plugin";
+import { apiKeyConfig, usePluginFixture } from "./helpers/plugin-fixture";
 
 const DAY = 24 * 60 * 60 * 1000;
-let sim: Simulator;
-let plugin: PluginProcess;
-let provider: string;
-
-function config(s: Simulator, extra: Record<string, string> = {}) {
-  return { "qwilt:apiKey": s.bootstrapKey, "qwilt:usersUrl": s.url, "qwilt:loginUrl": s.url, ...extra };
-}
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  provider = serializedProvider(inject("packedProject"), { QWILT_API_KEY: sim.bootstrapKey, QWILT_PASSWORD: sim.user.password });
-  plugin = await startPlugin(inject("packedProject"));
-  await plugin.configure(config(sim));
-});
-afterAll(async () => {
-  await plugin?.stop();
-  await sim?.close();
-});
-
-/** What the engine sends: the program's args plus the serialized provider. */
-const args = (name: string, a: Record<string, unknown>) => ({ ...a, __resourceName: name, __provider: provider });
+// Credentials in the serializing program's environment: none may end up in __provider.
+const { sim, plugin, provider, args } = usePluginFixture({ providerEnv: (s) => ({ QWILT_API_KEY: s.bootstrapKey, QWILT_PASSWORD: s.user.password }) });
 
 describe("serialized provider", () => {
   it("is small and holds no credential", () => {
-    console.log(`__provider is ${Buffer.byteLength(provider)} bytes`);
-    expect(Buffer.byteLength(provider)).toBeLessThanOrEqual(2048);
-    expect(provider).not.toContain(sim.bootstrapKey);
-    expect(provider).not.toContain(sim.user.password);
-    expect(provider).toContain("require(\"pulumi-qwilt-api-keys/provider\")");
+    console.log(`__provider is ${Buffer.byteLength(provider())} bytes`);
+    expect(Buffer.byteLength(provider())).toBeLessThanOrEqual(2048);
+    expect(provider()).not.toContain(sim.bootstrapKey);
+    expect(provider()).not.toContain(sim.user.password);
+    expect(provider()).toContain("require(\"pulumi-qwilt-api-keys/provider\")");
   });
 });
 
@@ -140,7 +121,7 @@ describe("activation", () => {
     const slow = await startSimulator({ propagationDelayMs: 1500 });
     const p = await startPlugin(inject("packedProject"));
     try {
-      await p.configure(config(slow));
+      await p.configure(apiKeyConfig(slow));
       const urn = urnOf("slow");
       const ok = await p.check(urn, {}, args("slow", { permission: "viewer", validForDays: 30 }));
       const started = Date.now();

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { request } from "undici";
 import { startSimulator, type Simulator } from "../sdk/simulator";
 import { startPlugin, urnOf, type PluginProcess } from "./helpers/plugin";
+import { apiKeyConfig } from "./helpers/plugin-fixture";
 import { serializedProvider } from "./helpers/serialized-provider";
 
 const DAY = 86_400_000;
@@ -43,7 +44,7 @@ function startConsumer(sim: Simulator, currentKey: () => string) {
 async function plugin(sim: Simulator, offsetMs: number): Promise<PluginProcess> {
   const p = await startPlugin(inject("packedProject"), { QWILT_CLOCK_OFFSET_MS: String(offsetMs) });
   cleanup.push(() => p.stop());
-  await p.configure({ "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url });
+  await p.configure(apiKeyConfig(sim));
   return p;
 }
 

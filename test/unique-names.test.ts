@@ -2,26 +2,11 @@
  * Where Qwilt requires unique key names, create-before-delete must still work: auto-named keys
  * get a fresh name on replacement; a fixed name gets a clear error saying what to do.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startSimulator, type Simulator } from "../sdk/simulator";
-import { startPlugin, urnOf, type PluginProcess } from "./helpers/plugin";
-import { serializedProvider } from "./helpers/serialized-provider";
+import { describe, expect, it } from "vitest";
+import { urnOf } from "./helpers/plugin";
+import { usePluginFixture } from "./helpers/plugin-fixture";
 
-let sim: Simulator;
-let plugin: PluginProcess;
-let provider: string;
-beforeAll(async () => {
-  sim = await startSimulator({ uniqueNames: true });
-  provider = serializedProvider(inject("packedProject"));
-  plugin = await startPlugin(inject("packedProject"));
-  await plugin.configure({ "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url });
-});
-afterAll(async () => {
-  await plugin?.stop();
-  await sim?.close();
-});
-
-const args = (name: string, a: Record<string, unknown>) => ({ waitForActivation: false, ...a, __resourceName: name, __provider: provider });
+const { sim, plugin, args } = usePluginFixture({ simulator: { uniqueNames: true }, argDefaults: { waitForActivation: false } });
 
 describe("unique key names", () => {
   it("replaces an auto-named key create-before-delete without a collision", async () => {
