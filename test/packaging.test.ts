@@ -6,33 +6,18 @@
  * under Pulumi's mock runtime (test/fixtures/run-under-mocks.cjs). The examples/ are compiled in the
  * `pulumi new typescript` project against the packed declarations and run the same way.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { addExamples, compile, EXAMPLES, run } from "./helpers/compile-examples";
 import { makePackedProject, PACKAGE_NAME, removeProject, REPO } from "./helpers/packed-project";
 
-const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 const RUNNER = join(REPO, "test/fixtures/run-under-mocks.cjs");
 const APIKEY_TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
 const PROVIDER_REQUIRE = 'require("pulumi-qwilt-api-keys/provider")';
 const PROVIDER_METHODS = ["check", "configure", "create", "delete", "diff", "read", "update"];
-
-/** The compiler options `pulumi new typescript` writes. */
-const PULUMI_NEW_TS_OPTIONS = {
-  strict: true,
-  outDir: "bin",
-  target: "es2020",
-  module: "commonjs",
-  moduleResolution: "node",
-  sourceMap: true,
-  experimentalDecorators: true,
-  pretty: true,
-  noFallthroughCasesInSwitch: true,
-  noImplicitReturns: true,
-  forceConsistentCasingInFileNames: true,
-};
 
 // The same program in each project's own dialect: one ApiKey, its key exported.
 const CJS_PROGRAM = `"use strict";
@@ -83,29 +68,6 @@ async function main()${t(": Promise<void>")} {
 main().catch((e) => { console.error(e); process.exit(1); });
 `;
 };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      cmd,
-      args,
-      { cwd, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, encoding: "utf8", timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-/** tsc errors, one per line (`file(line,col): error TS...`), with project-relative paths. */
-async function compile(project: string, tsconfig = "tsconfig.json"): Promise<string[]> {
-  const r = await run(process.execPath, [TSC, "-p", tsconfig, "--pretty", "false"], project);
-  return r.stdout.split("\n").filter((l) => / error TS\d+/.test(l));
-}
 
 type Line = { resource?: Resource; export?: string; secret?: boolean; value?: unknown };
 interface Resource {
@@ -171,17 +133,10 @@ beforeAll(() => {
   tsnew = makeProject(
     "qwilt-pulumi-new",
     { main: "index.ts", devDependencies: { "@types/node": "^20", typescript: "^5.0.0" } },
-    {
-      "index.ts": TS_PROGRAM,
-      "sdk-check.ts": sdkCheck("ts"),
-      // The examples compile in this project too, as a user would copy one in.
-      "tsconfig.json": JSON.stringify({ compilerOptions: PULUMI_NEW_TS_OPTIONS, files: ["index.ts", "sdk-check.ts"], include: ["examples/**/*.ts"] }, null, 4),
-    },
+    { "index.ts": TS_PROGRAM, "sdk-check.ts": sdkCheck("ts") },
   );
-  cpSync(join(REPO, "examples"), join(tsnew, "examples"), {
-    recursive: true,
-    filter: (src) => !/[/\\](node_modules|bin)$/.test(src) && relative(join(REPO, "examples"), src) !== "tsconfig.json",
-  });
+  // The examples compile in this project too, as a user would copy one in (the template's tsconfig).
+  addExamples(tsnew, ["index.ts", "sdk-check.ts"]);
   projects.push(cjs, esm, tsnew);
   // Both compiles run at once; each test awaits the one it needs.
   esmErrors = compile(esm);
@@ -300,7 +255,7 @@ describe("examples/, compiled against the packed package and run under mocks", (
   it("compile with the `pulumi new typescript` tsconfig", async () => {
     expect((await tsnewErrors).filter((e) => e.startsWith("examples/"))).toEqual([]);
     // Every example is a Pulumi project of its own.
-    for (const dir of ["basic", "rotation", "consumer", "consumer/reader", "multi-org", "per-service"]) {
+    for (const dir of EXAMPLES) {
       for (const file of ["Pulumi.yaml", "package.json", "index.ts", "tsconfig.json"]) {
         expect(statSync(join(REPO, "examples", dir, file)).isFile(), `examples/${dir}/${file}`).toBe(true);
       }

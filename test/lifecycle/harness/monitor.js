@@ -4,11 +4,12 @@
  * engine instead of to mocks: RegisterResource hands the engine the request as the real engine
  * receives it (wire-form inputs with secrets and unknowns, dependencies, additionalSecretOutputs,
  * deleteBeforeReplace), and answers with the engine's id and outputs. Pulumi's MockMonitor still
- * makes URNs and serves getResource.
+ * makes URNs and serves getResource. ReadResource answers StackReferences only (stack-reference.js).
  */
 "use strict";
 const { dirname } = require("node:path");
 const { createRequire } = require("node:module");
+const { LOCAL_ORGANIZATION, readStackReference, STACK_REFERENCE } = require("./stack-reference");
 
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
@@ -17,7 +18,7 @@ const ROOT_STACK = "pulumi:pulumi:Stack";
  * the monitor share one @pulumi/pulumi.
  * @param {NodeJS.Require} projectRequire
  * @param {import("./engine").Engine} engine
- * @param {{ project: string, stack: string, preview: boolean }} o
+ * @param {{ project: string, stack: string, preview: boolean, stackReferences: Record<string, string> }} o
  */
 async function installMonitor(projectRequire, engine, o) {
   const pulumi = projectRequire("@pulumi/pulumi");
@@ -58,6 +59,22 @@ async function installMonitor(projectRequire, engine, o) {
       }
     }
 
+    /** StackReferences, from the referenced stack's state; nothing else is read. @param {any} req @param {(err: unknown, res?: unknown) => void} callback */
+    async readResource(req, callback) {
+      try {
+        if (req.getType() !== STACK_REFERENCE) throw new Error(`${req.getType()} ${req.getName()}: the lifecycle harness reads only StackReferences`);
+        const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+        const state = readStackReference(req.getId(), o.stackReferences);
+        this.resources.set(urn, { urn, id: req.getId(), state });
+        const res = new resproto.ReadResourceResponse();
+        res.setUrn(urn);
+        res.setProperties(Struct.fromJavaScript(state));
+        callback(null, res);
+      } catch (err) {
+        callback(err);
+      }
+    }
+
     /** @param {any} req @param {(err: unknown, res?: unknown) => void} callback */
     registerResourceOutputs(req, callback) {
       engine.registerOutputs(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
@@ -69,8 +86,8 @@ async function installMonitor(projectRequire, engine, o) {
     throw new Error("the lifecycle harness does not model invokes");
   };
   // setMocks sets the runtime's feature flags; then our monitor takes the mock one's place.
-  await pulumi.runtime.setMocks({ newResource: refuse, call: refuse }, o.project, o.stack, o.preview);
-  settings.setMockOptions(new EngineMonitor({ newResource: refuse, call: refuse }), o.project, o.stack, o.preview);
+  await pulumi.runtime.setMocks({ newResource: refuse, call: refuse }, o.project, o.stack, o.preview, LOCAL_ORGANIZATION);
+  settings.setMockOptions(new EngineMonitor({ newResource: refuse, call: refuse }), o.project, o.stack, o.preview, LOCAL_ORGANIZATION);
   return { pulumi, settings };
 }
 

@@ -27,6 +27,7 @@ const { mask } = require("./wire");
  * @property {Record<string, string>} config the program's config, by key without the project prefix
  * @property {Record<string, string>} providerConfig what Configure sends the plugin (qwilt:apiKey, ...)
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
+ * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -89,7 +90,7 @@ async function run(spec) {
 async function runProgram(spec, engine, preview) {
   const project = readProject(spec.projectDir);
   const projectRequire = createRequire(join(spec.projectDir, "package.json"));
-  const { pulumi, settings } = await installMonitor(projectRequire, engine, { project: project.name, stack: spec.stack, preview });
+  const { pulumi, settings } = await installMonitor(projectRequire, engine, { project: project.name, stack: spec.stack, preview, stackReferences: spec.stackReferences });
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project.name}:${k}`, v])));
 
   /** @type {string[]} */

@@ -9,6 +9,9 @@
  * dynamic resources, served by the dynamic-provider plugin), parallel steps, protect, ignoreChanges,
  * replaceOnChanges, aliases, import, targets, --continue-on-error, deleting the dependents of a
  * delete-before-replace resource, and `pulumi refresh` diffs (refresh just takes what Read says).
+ * The one read it answers is a StackReference to another harness stack listed in `stackReferences`
+ * (stack-reference.js): its outputs as that stack's state file holds them, secrets kept secret; the
+ * read is not kept in this stack's state. The organization is "organization", as with a local backend.
  */
 "use strict";
 const { fork } = require("node:child_process");
@@ -30,6 +33,12 @@ class HarnessStack {
    * after moving that clock, so both agree on when keys are due (QWILT_CLOCK_OFFSET_MS).
    */
   clockOffsetMs = 0;
+  /**
+   * Stacks the program may read through a StackReference: "<organization>/<project>/<stack>" (the
+   * organization is "organization") → that stack's state file, e.g. another HarnessStack's `stateFile`.
+   * @type {Record<string, string>}
+   */
+  stackReferences = {};
 
   /**
    * @param {object} o
@@ -76,6 +85,7 @@ class HarnessStack {
       config: { ...this.config },
       providerConfig: this.providerConfig,
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
+      stackReferences: { ...this.stackReferences },
     };
     const child = fork(join(__dirname, "run-program.js"), [], {
       cwd: this.projectDir,
