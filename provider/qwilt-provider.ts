@@ -30,6 +30,7 @@ type Props = Record<string, any>;
 
 export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
   #ready?: Promise<{ config: ProviderConfig; pool: ClientPool }>;
+  #configuredWith?: string;
   readonly #options: QwiltProviderOptions;
 
   constructor(options: QwiltProviderOptions = {}) {
@@ -51,6 +52,11 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
    */
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
     const raw = rawConfigOf(req.config);
+    // Every distinct `__provider` text in the state (an older package version's, say) configures the
+    // shared provider again with the same stack config: keep the clients, their login and connections.
+    const same = JSON.stringify(raw);
+    if (this.#ready && this.#configuredWith === same) return;
+    this.#configuredWith = same;
     this.#ready = this.#setUp(raw);
     this.#ready.catch(() => undefined); // reported by the method that needs it
   }

@@ -58,3 +58,25 @@ describe("QwiltApiKeyProvider against the simulator", () => {
     await provider.delete(id, outs!);
   });
 });
+
+describe("configure", () => {
+  it("keeps its clients (one login) when configured again with the same stack config", async () => {
+    const local = await startSimulator();
+    try {
+      const p = new QwiltApiKeyProvider({ env: {} });
+      const config = { rawConfig: { "qwilt:username": local.user.email, "qwilt:password": local.user.password, "qwilt:usersUrl": local.url, "qwilt:loginUrl": local.url }, get: () => undefined };
+      const inputs = (await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "twice" })).inputs;
+      await p.configure({ config } as any);
+      const first = await p.create((await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "a" })).inputs);
+      // A second __provider text (an older package version in the state) configures the provider again.
+      await p.configure({ config } as any);
+      const second = await p.create((await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "b" })).inputs);
+      expect(local.requests.filter((r) => r.path === "/login")).toHaveLength(1);
+      expect(inputs.name).toMatch(/^twice-/);
+      await p.delete(first.id, first.outs!);
+      await p.delete(second.id, second.outs!);
+    } finally {
+      await local.close();
+    }
+  });
+});
