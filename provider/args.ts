@@ -98,7 +98,8 @@ export function checkArgs(olds: Record<string, any>, news: Record<string, any>, 
 
   for (const key of Object.keys(news)) {
     if (!ARG_NAMES.includes(key) && !INTERNAL_INPUTS.includes(key)) {
-      fail(key, `unknown argument "${key}"; the known arguments are ${ARG_NAMES.join(", ")}`);
+      const near = closestArg(key);
+      fail(key, `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ""}; the known arguments are ${ARG_NAMES.join(", ")}`);
     }
   }
   for (const required of ["permission", "validForDays"]) {
@@ -162,4 +163,24 @@ export function inputsOf(props: Record<string, any>): Record<string, any> {
   const inputs: Record<string, any> = {};
   for (const key of INPUT_KEYS) if (isSet(props[key])) inputs[key] = props[key];
   return inputs;
+}
+
+/** The known argument a misspelt one most likely meant (edit distance at most a third of its length), if any. */
+function closestArg(key: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of ARG_NAMES) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }

@@ -53,7 +53,7 @@ const ROWS: [string, Record<string, unknown>, string, string][] = [
   ["revokeOnDelete as a string", { ...ok, revokeOnDelete: "false" }, "revokeOnDelete", `revokeOnDelete must be ${BOOL} (got "false")`],
   ["orgId empty", { ...ok, orgId: "" }, "orgId", 'orgId must be a non-empty organization id (got "")'],
   ["orgId with API-key credentials", { ...ok, orgId: "org-2" }, "orgId", ORG_NEEDS_LOGIN],
-  ["unknown argument (typo)", { ...ok, validDays: 30 }, "validDays", `unknown argument "validDays"; ${KNOWN}`],
+  ["unknown argument (typo)", { ...ok, validDays: 30 }, "validDays", `unknown argument "validDays" (did you mean "validForDays"?); ${KNOWN}`],
   ["an output passed as an argument", { ...ok, key: "abc" }, "key", `unknown argument "key"; ${KNOWN}`],
 ];
 

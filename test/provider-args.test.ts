@@ -49,6 +49,8 @@ describe("check: failures", () => {
       { property: "permission", reason: 'permission is required: one of "viewer", "editor"' },
       { property: "validForDays", reason: "validForDays is required: a whole number of days from 1 to 365" },
     ]);
+    expect(reasons({ ...base, revokeOnDelte: false })[0]!.reason).toMatch(/^unknown argument "revokeOnDelte" \(did you mean "revokeOnDelete"\?\); the known/);
+    expect(reasons({ ...base, Permission: "viewer" })[0]!.reason).toMatch(/^unknown argument "Permission" \(did you mean "permission"\?\)/);
     expect(reasons({ ...base, colour: "red" })).toEqual([
       { property: "colour", reason: expect.stringContaining('unknown argument "colour"; the known arguments are permission, validForDays, name') },
     ]);
