@@ -8,6 +8,7 @@
  */
 "use strict";
 const { spawn } = require("node:child_process");
+const { appendFileSync } = require("node:fs");
 const { join } = require("node:path");
 const grpc = require("@grpc/grpc-js");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
@@ -65,6 +66,9 @@ async function startPlugin(projectDir, env = {}) {
   const { stdout, stderr } = child;
   let printed = "";
   stderr.on("data", (d) => (printed += d));
+  // The test run's global teardown scans what every plugin printed for keys and tokens.
+  const outputDir = process.env.QWILT_PLUGIN_OUTPUT_DIR;
+  if (outputDir) child.once("exit", () => appendFileSync(join(outputDir, `plugin-${process.pid}-${child.pid}.log`), printed));
   const port = await new Promise((resolve, reject) => {
     let out = "";
     /** @param {Buffer} d */
