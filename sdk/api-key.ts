@@ -24,8 +24,11 @@ export interface ApiKeyArgs {
   orgId?: pulumi.Input<string>;
 }
 
-/** Provider entry points: each `require`s the provider by package name, so the text Pulumi stores in every key's state stays small and holds nothing captured. */
-const provider: pulumi.dynamic.ResourceProvider = {
+/** The provider's entry points, by a path the package exports as is (so the `require` Pulumi writes into state always resolves). */
+const ENTRY_POINTS = "pulumi-qwilt-api-keys/dist/provider/entry-points.js";
+
+/** Fallback entry points: each `require`s the provider by package name, so the serialized text captures nothing (about 2 KB). */
+const stubs: pulumi.dynamic.ResourceProvider = {
   configure: (...a) => require("pulumi-qwilt-api-keys/provider").configure(...a),
   check: (...a) => require("pulumi-qwilt-api-keys/provider").check(...a),
   diff: (...a) => require("pulumi-qwilt-api-keys/provider").diff(...a),
@@ -34,6 +37,24 @@ const provider: pulumi.dynamic.ResourceProvider = {
   update: (...a) => require("pulumi-qwilt-api-keys/provider").update(...a),
   delete: (...a) => require("pulumi-qwilt-api-keys/provider").delete(...a),
 };
+
+let chosen: pulumi.dynamic.ResourceProvider | undefined;
+
+/**
+ * The provider object Pulumi serializes into every key's state. Installed the usual way, that is the
+ * entry-points module itself, which Pulumi's serializer writes as one `require` of it (under 300 bytes,
+ * and less protobuf on every call). The serializer names a module by the path after the first
+ * `node_modules` relative to the working directory; where that is not this package (npm link, a pnpm
+ * store, this repository), it would copy the module by value instead, so there the stubs serve.
+ */
+function resourceProvider(): pulumi.dynamic.ResourceProvider {
+  if (chosen) return chosen;
+  const path = require("node:path") as typeof import("node:path");
+  const parts = path.relative(process.cwd(), require.resolve(ENTRY_POINTS)).split(/[\\/]/);
+  const at = parts.indexOf("node_modules");
+  const named = at >= 0 && parts[at + 1] === "pulumi-qwilt-api-keys";
+  return (chosen = named ? require(ENTRY_POINTS) : stubs);
+}
 
 /** Outputs computed by the provider (declared so Pulumi fills them in). */
 const OUTPUT_NAMES = ["keyId", "key", "organization", "createdBy", "createdAt", "expiresAt", "rotateAt"] as const;
@@ -74,6 +95,6 @@ export class ApiKey extends pulumi.dynamic.Resource {
     for (const out of ARG_OUTPUT_NAMES) if (!(out in props)) props[out] = undefined;
     for (const out of OUTPUT_NAMES) props[out] = undefined;
     const secret: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["key"] };
-    super(provider, name, props, pulumi.mergeOptions(opts, secret), "qwilt", "ApiKey");
+    super(resourceProvider(), name, props, pulumi.mergeOptions(opts, secret), "qwilt", "ApiKey");
   }
 }

@@ -7,7 +7,7 @@
  * `pulumi new typescript` project against the packed declarations and run the same way.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -16,7 +16,10 @@ import { makePackedProject, PACKAGE_NAME, removeProject, REPO } from "./helpers/
 
 const RUNNER = join(REPO, "test/fixtures/run-under-mocks.cjs");
 const APIKEY_TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
-const PROVIDER_REQUIRE = 'require("pulumi-qwilt-api-keys/provider")';
+/** An ApiKey's serialized provider, installed the usual way: one `require` of the entry points. */
+const PROVIDER_REQUIRE = 'require("pulumi-qwilt-api-keys/dist/provider/entry-points.js")';
+/** The fallback where Pulumi cannot name the module (npm link): each method `require`s the provider. */
+const STUBS_REQUIRE = 'require("pulumi-qwilt-api-keys/provider")';
 const PROVIDER_METHODS = ["check", "configure", "create", "delete", "diff", "read", "update"];
 
 // The same program in each project's own dialect: one ApiKey, its key exported.
@@ -100,13 +103,14 @@ function makeProject(name: string, packageJson: Record<string, unknown>, files: 
   return dir;
 }
 
-function expectApiKey(resource: Resource | undefined, name: string, inputs: Record<string, unknown>) {
+function expectApiKey(resource: Resource | undefined, name: string, inputs: Record<string, unknown>, providerRequire = PROVIDER_REQUIRE) {
   expect(resource).toBeDefined();
   expect(resource!.type).toBe(APIKEY_TYPE);
   expect(resource!.name).toBe(name);
   expect(resource!.inputs).toEqual({ __resourceName: name, ...inputs });
-  expect(resource!.provider).toContain(PROVIDER_REQUIRE);
+  expect(resource!.provider).toContain(providerRequire);
   expect(resource!.providerMethods).toEqual(PROVIDER_METHODS);
+  if (providerRequire === PROVIDER_REQUIRE) expect(Buffer.byteLength(resource!.provider!)).toBeLessThan(400);
 }
 
 const projects: string[] = [];
@@ -169,7 +173,7 @@ describe("npm pack", () => {
     const all = new Set(entries());
     const pkg = JSON.parse(execFileSync("tar", ["-xzOf", inject("tarball"), "package/package.json"], { encoding: "utf8" }));
     expect(pkg.engines).toEqual({ node: ">=20.18.1" });
-    expect(Object.keys(pkg.exports)).toEqual([".", "./sdk", "./simulator", "./provider", "./package.json"]);
+    expect(Object.keys(pkg.exports)).toEqual([".", "./sdk", "./simulator", "./provider", "./dist/provider/entry-points.js", "./package.json"]);
     const targets = [
       pkg.main,
       pkg.types,
@@ -202,6 +206,24 @@ describe("a CommonJS JavaScript project", () => {
     const r = await run(process.execPath, [`node_modules/${PACKAGE_NAME}/dist/sdk/simulator/bin.js`, "--help"], cjs);
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe("Usage: qwilt-simulator [options]");
+  });
+});
+
+describe("a CommonJS project with the package npm-linked (a symlink out of node_modules)", () => {
+  it("stores the fallback provider, which still reaches the package", async () => {
+    // Pulumi's serializer would copy a module outside node_modules by value; ApiKey must not let it.
+    const linked = makeProject("qwilt-linked", { private: true, main: "index.js" }, { "index.js": CJS_PROGRAM });
+    projects.push(linked);
+    const installed = join(linked, "node_modules", PACKAGE_NAME);
+    const outside = join(linked, "linked-package");
+    renameSync(installed, outside);
+    symlinkSync(outside, installed);
+    const { code, stderr, resources } = await runProgram(linked, "index.js", "qwilt-linked");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expectApiKey(resources[0], "packaged", { permission: "editor", validForDays: 30, rotateBeforeDays: 7 }, STUBS_REQUIRE);
+    expect(resources[0]!.provider).not.toContain("entry-points");
+    expect(resources[0]!.check!.failures).toEqual([]);
   });
 });
 

@@ -6,7 +6,9 @@
 import { describe, expect, inject, it } from "vitest";
 import { startSimulator } from "../sdk/simulator";
 import { PluginCallError, startPlugin, urnOf } from "./helpers/plugin";
+import { REPO } from "./helpers/packed-project";
 import { apiKeyConfig, usePluginFixture } from "./helpers/plugin-fixture";
+import { serializedProvider } from "./helpers/serialized-provider";
 
 const DAY = 24 * 60 * 60 * 1000;
 // Credentials in the serializing program's environment: none may end up in __provider.
@@ -18,7 +20,8 @@ describe("serialized provider", () => {
     expect(Buffer.byteLength(provider())).toBeLessThanOrEqual(2048);
     expect(provider()).not.toContain(sim.bootstrapKey);
     expect(provider()).not.toContain(sim.user.password);
-    expect(provider()).toContain("require(\"pulumi-qwilt-api-keys/provider\")");
+    // Installed the usual way, the stored provider is one `require` of the entry points.
+    expect(provider()).toContain('require("pulumi-qwilt-api-keys/dist/provider/entry-points.js")');
   });
 });
 
@@ -102,6 +105,23 @@ describe("lifecycle through the plugin", () => {
     // revokeOnDelete: false leaves the key to expire.
     await plugin.delete(urn, id, updated.properties);
     expect(sim.liveKeys().map((k) => k.keyId)).toContain(properties.keyId);
+  });
+
+  it("a key stored with the other form of serialized provider (the stubs) stays unchanged and is revoked", async () => {
+    // An npm-linked package serializes the stubs; installing it normally later switches to the short form.
+    const stubs = serializedProvider(REPO);
+    expect(stubs).toContain('require("pulumi-qwilt-api-keys/provider")');
+    const urn = urnOf("linked-before");
+    const old = { permission: "viewer", validForDays: 30, __resourceName: "linked-before", __provider: stubs };
+    const checked = await plugin.check(urn, {}, old);
+    const { id, properties } = await plugin.create(urn, checked.inputs);
+    expect(properties.__provider).toBe(stubs);
+    const news = (await plugin.check(urn, properties, args("linked-before", { permission: "viewer", validForDays: 30 }))).inputs;
+    expect(news.__provider).toBe(provider());
+    expect(await plugin.diff(urn, id, properties, news)).toMatchObject({ changes: "none", replaces: [] });
+    expect((await plugin.read(urn, id, properties)).id).toBe(id);
+    await plugin.delete(urn, id, properties);
+    expect(sim.liveKeys().map((k) => k.keyId)).not.toContain(properties.keyId);
   });
 
   it("rejects bad input at check, naming the field and the allowed values", async () => {
