@@ -7,11 +7,11 @@ import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
 import { checkArgs, inputsOf, REPLACE_ARGS, UNKNOWN, UPDATE_ARGS } from "./args";
 import { ClientPool } from "./client-pool";
-import { providerNow } from "./clock";
+import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
 import { notRead, notRevoked } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
-import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
+import { createdOutputs, merged, metadataOutputs, resourceId } from "./outputs";
 import { dueReplacement, rotateAtOf } from "./schedule";
 import { createSettled, revokeSettled } from "./unknown-outcome";
 
@@ -42,8 +42,12 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     (this.#options.warn ?? ((m: string) => console.warn(`warning: qwilt: ${m}`)))(message);
   }
 
+  /** Read once: the plugin's environment does not change while it runs. */
+  #clockOffsetMs?: number;
+
   #now(): number {
-    return this.#options.now ? this.#options.now() : providerNow(this.#options.env);
+    if (this.#options.now) return this.#options.now();
+    return Date.now() + (this.#clockOffsetMs ??= clockOffsetMs(this.#options.env));
   }
 
   /**
@@ -138,13 +142,13 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     }
     // Gone (revoked, or its id now names another key) or expired: drop it, so the next up makes a new one.
     if (!info || info.name !== props.name || this.#now() >= Date.parse(info.expiresAt)) return {};
-    const outs = { ...props, ...metadataOutputs(info, props.rotateBeforeDays) };
+    const outs = merged(props, metadataOutputs(info, props.rotateBeforeDays));
     // The API never returns the key again: keep the one we hold.
     return { id, props: outs, inputs: inputsOf(outs) };
   }
 
   async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    const outs = { ...olds, ...news, rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) };
+    const outs = merged(olds, news, { rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) });
     // Also finishes a create whose activation wait timed out (Pulumi updates such a resource).
     if (news.waitForActivation) await this.#awaitActivation(await this.#client(olds.orgId), id, outs);
     return { outs };

@@ -113,7 +113,7 @@ export class QwiltClient {
     const token = (data as { apiToken?: unknown } | null)?.apiToken;
     if (typeof token === "string") this.#shared.redactor.add(token);
     const wire = validateBody(wireSchemas().createdKey, data, ctx);
-    return { ...toApiKeyInfo(wire), key: wire.apiToken };
+    return Object.assign(toApiKeyInfo(wire), { key: wire.apiToken });
   }
 
   /** Every key of the organization (created by any of its users), expired ones included. */
@@ -251,16 +251,16 @@ export class QwiltClient {
         headers = { [API_KEY_HEADER]: (creds as { apiKey: string }).apiKey };
       }
       try {
-        return await this.#shared.transport.send({
-          ...req,
+        // Object.assign, not spread: this runs for every request, and Node 20's spread is ~20× slower (bench/README).
+        return await this.#shared.transport.send(Object.assign({}, req, {
           baseUrl: this.usersUrl,
           headers,
-          hint: (status) => {
+          hint: (status: number) => {
             if (status === 401) return session ? LOGIN_401_HINT : API_KEY_401_HINT;
             if (status === 403 && writes) return session ? USER_403_HINT : VIEWER_403_HINT;
             return undefined;
           },
-        });
+        }));
       } catch (error) {
         // The token may have been revoked or expired early: one new login, one more try.
         if (error instanceof AuthenticationError && session && token && relogin === 0) {
@@ -299,10 +299,7 @@ function createRequestBody(input: CreateKeyInput): CreateKeyRequest {
   if (!Object.prototype.hasOwnProperty.call(PERMISSIONS, permission)) {
     throw fail(`permission must be one of ${Object.keys(PERMISSIONS).join(", ")} (got ${JSON.stringify(permission)})`);
   }
-  return {
-    name,
-    ...(description !== undefined ? { description } : {}),
-    ttl: ttlDays,
-    permission: toApiPermission(permission as Permission),
-  };
+  const body: CreateKeyRequest = { name, ttl: ttlDays, permission: toApiPermission(permission as Permission) };
+  if (description !== undefined) body.description = description;
+  return body;
 }
