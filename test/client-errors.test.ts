@@ -135,6 +135,42 @@ describe("error family keyed on status, with exact messages", () => {
     }
   });
 
+  it("the timeout bounds the whole answer: a body that trickles in never outlasts it", async () => {
+    // A byte every 20 ms: no single wait is long, so only a deadline on the whole attempt ends it.
+    const { createServer } = await import("node:http");
+    const timers = new Set<NodeJS.Timeout>();
+    const s = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const t = setInterval(() => res.write(" "), 20);
+      timers.add(t);
+      res.on("close", () => clearInterval(t));
+    });
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const port = (s.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const err = await failure(client({ usersUrl: `http://127.0.0.1:${port}`, timeoutMs: 150 }).listKeys());
+      expect(err).toBeInstanceOf(ApiTimeoutError);
+      expect(err.message).toBe("GET /api/1/api-keys: no answer within 150 ms");
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      s.closeAllConnections();
+      s.close();
+    }
+  }, 5_000);
+
+  it("a caller's signal ends a request in flight at once, with the signal's reason", async () => {
+    server.reply({ hang: true });
+    const reason = new Error("deployment cancelled");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 50);
+    const started = Date.now();
+    // waitUntilActive's first probe is a request; the signal reaches the transport with it.
+    await expect(client({ timeoutMs: 10_000 }).waitUntilActive("a-new-key-value", { timeoutMs: 10_000, signal: controller.signal })).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(2000);
+  }, 5_000);
+
   it("errors serialize to their useful fields and inspect without request details", async () => {
     server.reply({ status: 409, body: { message: "name taken" } });
     const err = await failure(client().createKey(createInput));
