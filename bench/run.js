@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: what hundreds of ApiKeys cost, through Pulumi's real dynamic-provider plugin,
- * against the simulator on loopback. Runs every measurement BENCH_RUNS times (default 3), then prints
+ * against the simulator on loopback. Runs every measurement BENCH_RUNS times (default 5), then prints
  * the report (report.js) whose last line is the `bench:` summary. See bench/README.md.
  */
 const { existsSync } = require("node:fs");
@@ -11,7 +11,7 @@ const { coldStart, compareCreates, pairedRatio, pluginSide, rawSide, refreshAtSc
 const { printReport } = require("./report");
 const { median } = require("./stats");
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CREATES = 200;
 const REFRESH_KEYS = 500;
 const LATENCY_MS = 50;
