@@ -1,6 +1,7 @@
 /**
  * The ApiKey resource class: the only file of sdk/ that imports Pulumi.
  */
+import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Permission } from "./qwilt-api";
 
@@ -49,8 +50,7 @@ let chosen: pulumi.dynamic.ResourceProvider | undefined;
  */
 function resourceProvider(): pulumi.dynamic.ResourceProvider {
   if (chosen) return chosen;
-  const path = require("node:path") as typeof import("node:path");
-  const parts = path.relative(process.cwd(), require.resolve(ENTRY_POINTS)).split(/[\\/]/);
+  const parts = relative(process.cwd(), require.resolve(ENTRY_POINTS)).split(/[\\/]/);
   const at = parts.indexOf("node_modules");
   const named = at >= 0 && parts[at + 1] === "pulumi-qwilt-api-keys";
   return (chosen = named ? require(ENTRY_POINTS) : stubs);
