@@ -1,6 +1,7 @@
 /**
- * The provider's public entry (`pulumi-qwilt-api-keys/provider`). Serialized providers in the stubs
- * form (sdk/api-key.ts) `require` it by this name and call the entry points below. Keep it free of heavy imports at load time.
+ * The provider's public entry (`pulumi-qwilt-api-keys/provider`). Serialized providers in the stubs form
+ * (sdk/api-key.ts) `require` it by this name and call the entry points below, so it stays exported.
+ * Keep it free of heavy imports at load time.
  */
 export { QwiltApiKeyProvider, type QwiltProviderOptions } from "./qwilt-provider";
 export { checkArgs, ARG_NAMES, REPLACE_ARGS, UPDATE_ARGS, UNKNOWN } from "./args";
