@@ -5,13 +5,12 @@
  * plugin rather than this process building protobufs. Also reports the plugin's CPU time and peak
  * memory, read from /proc (Linux).
  */
-const { execFileSync, spawn } = require("node:child_process");
+const { execFileSync } = require("node:child_process");
 const { readFileSync } = require("node:fs");
-const { join } = require("node:path");
-const grpc = require("@grpc/grpc-js");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
-const { ResourceProviderClient, ResourceProviderService } = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const { ResourceProviderService } = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const { spawnPlugin } = require("../test/lifecycle/harness/plugin-client");
 
 const urnOf = (type, name) => `urn:pulumi:bench::qwilt-bench::${type}::${name}`;
 /** /proc/<pid>/<name>, or undefined where there is no /proc (not Linux). */
@@ -27,39 +26,16 @@ function procFile(pid, name) {
 let ticks;
 const clockTicks = () => (ticks ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) || 100);
 
-/** Starts the plugin; resolves once it listens. `startedAt` is taken just before the spawn. */
+/** Starts the plugin (the tests' harness spawns it); resolves once it listens. `startedAt` is taken just before the spawn. */
 async function startPlugin(projectDir, env) {
-  const startedAt = performance.now();
-  const entry = join(projectDir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js");
-  const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
-    cwd: projectDir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let printed = "";
-  child.stderr.on("data", (d) => (printed += d));
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    const onData = (d) => {
-      out += d;
-      const line = out.split("\n").find((l) => /^\d+$/.test(l.trim()));
-      if (line) {
-        child.stdout.off("data", onData);
-        child.stdout.on("data", (more) => (printed += more));
-        resolve(line.trim());
-      }
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`plugin exited (${code}) before listening: ${printed}`)));
-  });
-  const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const { startedAt, child, client, output, stop } = await spawnPlugin(projectDir, env);
   const struct = (o) => Struct.fromJavaScript(o);
   const asIs = (bytes) => bytes;
 
   return {
     startedAt,
     pid: child.pid,
-    output: () => printed,
+    output,
     async configure(config) {
       const req = new provproto.ConfigureRequest();
       req.setArgs(struct(config));
@@ -90,14 +66,7 @@ async function startPlugin(projectDir, env) {
       const m = /VmHWM:\s+(\d+) kB/.exec(procFile(child.pid, "status") ?? "");
       return m ? Number(m[1]) / 1024 : NaN;
     },
-    async stop() {
-      client.close();
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
-    },
+    stop,
   };
 }
 

@@ -51,11 +51,13 @@ class PluginCallError extends Error {
 }
 
 /**
+ * Spawns the plugin in the project folder and resolves once it listens, with a gRPC client for it.
+ * Shared with the bench (bench/plugin-driver.js), which times the plugin from `startedAt`.
  * @param {string} projectDir
  * @param {NodeJS.ProcessEnv} [env] the plugin's environment, on top of PATH and HOME
- * @returns {Promise<PluginProcess>}
  */
-async function startPlugin(projectDir, env = {}) {
+async function spawnPlugin(projectDir, env = {}) {
+  const startedAt = performance.now();
   const entry = join(projectDir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js");
   // The engine passes its own address; the plugin only needs one to be given.
   const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
@@ -86,6 +88,30 @@ async function startPlugin(projectDir, env = {}) {
     child.once("exit", (code) => reject(new Error(`plugin exited (${code}) before listening: ${printed}`)));
   });
   const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  return {
+    startedAt,
+    child,
+    client,
+    /** Everything the plugin printed on stdout and stderr. */
+    output: () => printed,
+    async stop() {
+      client.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+    },
+  };
+}
+
+/**
+ * @param {string} projectDir
+ * @param {NodeJS.ProcessEnv} [env] the plugin's environment, on top of PATH and HOME
+ * @returns {Promise<PluginProcess>}
+ */
+async function startPlugin(projectDir, env = {}) {
+  const { client, output, stop } = await spawnPlugin(projectDir, env);
   /** @type {(method: string, req: unknown) => Promise<any>} */
   const call = (method, req) =>
     new Promise((resolve, reject) => {
@@ -98,7 +124,7 @@ async function startPlugin(projectDir, env = {}) {
 
   return {
     client,
-    output: () => printed,
+    output,
     async configure(config) {
       const req = new provproto.ConfigureRequest();
       req.setArgs(struct(config));
@@ -164,14 +190,7 @@ async function startPlugin(projectDir, env = {}) {
       req.setProperties(struct(props));
       await call("delete", req);
     },
-    async stop() {
-      client.close();
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
-    },
+    stop,
   };
 }
 
@@ -193,4 +212,4 @@ function toError(err) {
   return new PluginCallError(err.details, err.code);
 }
 
-module.exports = { TYPE, urnOf, PluginCallError, startPlugin };
+module.exports = { TYPE, urnOf, PluginCallError, spawnPlugin, startPlugin };
