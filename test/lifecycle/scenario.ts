@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { expect, inject } from "vitest";
 import { startSimulator, type SimKey, type SimRequest, type Simulator, type SimulatorOptions } from "../../sdk/simulator";
 import { makePackedProject, removeProject } from "../helpers/packed-project";
-import type { PluginCall, Step } from "./harness/engine.js";
+import type { PluginCall, ProviderOp, Step } from "./harness/engine.js";
+import type { LogEntry } from "./harness/engine-service.js";
 import { installProgram } from "./harness/project.js";
 import { HarnessStack } from "./harness/stack.js";
 import type { StackState, StateResource } from "./harness/state-file.js";
@@ -25,6 +26,10 @@ export interface Run {
   output: string;
   steps?: Step[];
   calls?: PluginCall[];
+  /** The default provider's steps (harness only; the CLI does not show them). */
+  providerSteps?: ProviderOp[];
+  /** What the plugin logged through the engine's Log service (harness only). */
+  diagnostics?: LogEntry[];
   /** The stack outputs after the run, secrets as "[secret]" (harness only). */
   outputs?: Record<string, unknown>;
 }
@@ -55,7 +60,11 @@ export class Scenario {
   ) {}
 
   /** `folder` names a program under scenarios/; `label` names the scenario in the table (default: the folder). */
-  static async open(folder: string, o: { driver?: "harness" | "pulumi"; simulator?: SimulatorOptions; label?: string } = {}): Promise<Scenario> {
+  /** `credentials` replaces the simulator's bootstrap API key, e.g. with its user's username and password (harness only). */
+  static async open(
+    folder: string,
+    o: { driver?: "harness" | "pulumi"; simulator?: SimulatorOptions; label?: string; credentials?: (sim: Simulator) => Record<string, string> } = {},
+  ): Promise<Scenario> {
     const sim = await startSimulator(o.simulator);
     const projectDir = makePackedProject(inject("tarball"), `lifecycle-${folder}`);
     installProgram(join(SCENARIOS_DIR, "shared"), projectDir);
@@ -63,7 +72,7 @@ export class Scenario {
     const stack =
       o.driver === "pulumi"
         ? new PulumiCliStack(projectDir, { QWILT_API_KEY: sim.bootstrapKey, QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url })
-        : new HarnessStack({ projectDir, providerConfig: { "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url } });
+        : new HarnessStack({ projectDir, providerConfig: { ...(o.credentials?.(sim) ?? { "qwilt:apiKey": sim.bootstrapKey }), "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url } });
     return new Scenario(o.label ?? folder, sim, projectDir, stack);
   }
 
@@ -133,3 +142,21 @@ export class Scenario {
     removeProject(this.projectDir);
   }
 }
+
+/** Opens a scenario through the harness, runs the body, and always cleans up. */
+export async function harnessScenario(folder: string, body: (s: Scenario) => Promise<void>, o: Omit<Parameters<typeof Scenario.open>[1] & {}, "driver"> = {}) {
+  const s = await Scenario.open(folder, { driver: "harness", ...o });
+  try {
+    await body(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * [op, resource name] of each step, with what forced a replacement. With `names`, only those
+ * resources' steps: the order of steps is fixed along dependencies only, so resources that do not
+ * depend on each other are asserted apart.
+ */
+export const stepsOf = (run: { steps?: Step[] }, names?: string[]) =>
+  run.steps!.filter((s) => !names || names.includes(s.name)).map((s) => (s.replaces ? [s.op, s.name, s.replaces] : [s.op, s.name]));

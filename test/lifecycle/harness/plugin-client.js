@@ -51,16 +51,25 @@ class PluginCallError extends Error {
 }
 
 /**
+ * @typedef {object} SpawnOptions
+ * @property {string} [engineAddress] the Engine service the plugin may log to (engine-service.js); default an
+ *   address where nothing listens, so the provider falls back to stderr
+ * @property {string[]} [flags] what the engine puts before its address (buildPluginArguments: `--logtostderr`,
+ *   `-v=9`, `--tracing <endpoint>`)
+ */
+
+/**
  * Spawns the plugin in the project folder and resolves once it listens, with a gRPC client for it.
  * Shared with the bench (bench/plugin-driver.js), which times the plugin from `startedAt`.
  * @param {string} projectDir
  * @param {NodeJS.ProcessEnv} [env] the plugin's environment, on top of PATH and HOME
+ * @param {SpawnOptions} [o]
  */
-async function spawnPlugin(projectDir, env = {}) {
+async function spawnPlugin(projectDir, env = {}, o = {}) {
   const startedAt = performance.now();
   const entry = join(projectDir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js");
-  // The engine passes its own address; the plugin only needs one to be given.
-  const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+  // As the engine starts a plugin: flags first, its own address last.
+  const child = spawn(process.execPath, [entry, ...(o.flags ?? []), o.engineAddress ?? "127.0.0.1:1"], {
     cwd: projectDir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -108,10 +117,11 @@ async function spawnPlugin(projectDir, env = {}) {
 /**
  * @param {string} projectDir
  * @param {NodeJS.ProcessEnv} [env] the plugin's environment, on top of PATH and HOME
+ * @param {SpawnOptions} [o]
  * @returns {Promise<PluginProcess>}
  */
-async function startPlugin(projectDir, env = {}) {
-  const { client, output, stop } = await spawnPlugin(projectDir, env);
+async function startPlugin(projectDir, env = {}, o = {}) {
+  const { client, output, stop } = await spawnPlugin(projectDir, env, o);
   /** @type {(method: string, req: unknown) => Promise<any>} */
   const call = (method, req) =>
     new Promise((resolve, reject) => {

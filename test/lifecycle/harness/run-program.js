@@ -10,11 +10,12 @@
 const { readFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { join, resolve } = require("node:path");
-const { Engine } = require("./engine");
+const { Engine, nameOf } = require("./engine");
+const { startEngineService } = require("./engine-service");
 const { installMonitor } = require("./monitor");
 const { startPlugin } = require("./plugin-client");
 const { loadState, saveState } = require("./state-file");
-const { mask } = require("./wire");
+const { markSecret, mask, reveal } = require("./wire");
 
 /**
  * @typedef {"up" | "preview" | "refresh" | "destroy"} Operation
@@ -25,7 +26,8 @@ const { mask } = require("./wire");
  * @property {string} stateFile
  * @property {string} stack
  * @property {Record<string, string>} config the program's config, by key without the project prefix
- * @property {Record<string, string>} providerConfig what Configure sends the plugin (qwilt:apiKey, ...)
+ * @property {Record<string, string>} providerConfig the provider's config (qwilt:apiKey, ...)
+ * @property {string[]} secretConfig config keys set as secrets (`pulumi config set --secret`), namespaced
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  *
@@ -34,8 +36,10 @@ const { mask } = require("./wire");
  * @property {boolean} ok
  * @property {import("./engine").Step[]} steps
  * @property {import("./engine").PluginCall[]} calls
+ * @property {import("./engine").ProviderOp[]} providerSteps the default provider's steps (the CLI does not show them)
  * @property {string[]} errors
  * @property {Record<string, unknown>} outputs the stack outputs, secrets shown as "[secret]"
+ * @property {import("./engine-service").LogEntry[]} diagnostics what the plugin logged through the Engine service
  */
 
 /** Pulumi.yaml's name and main (the little of it the harness needs). @param {string} dir */
@@ -47,18 +51,41 @@ function readProject(dir) {
   return { name, main: resolve(dir, field("main") ?? ".") };
 }
 
+/**
+ * The stack config as the engine hands it to the dynamic provider (Target.GetPackageConfig): every
+ * key, namespaced (a program's own keys under its project's name), secrets marked.
+ * @param {RunSpec} spec @param {string} project
+ */
+function stackConfig(spec, project) {
+  /** @type {Record<string, string>} */
+  const all = { ...Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])), ...spec.providerConfig };
+  return markSecret(all, secretKeys(spec, project));
+}
+
+/** @param {RunSpec} spec @param {string} project */
+const secretKeys = (spec, project) => spec.secretConfig.map((k) => (k.includes(":") ? k : `${project}:${k}`));
+
 /** @param {RunSpec} spec @returns {Promise<RunResult>} */
 async function run(spec) {
   const preview = spec.op === "preview";
-  const starting = startPlugin(spec.projectDir, spec.pluginEnv);
+  const project = readProject(spec.projectDir);
+  /** One line per message, as the CLI shows diagnostics (status lines only in the results). */
+  const engineService = await startEngineService({
+    onLog: (l) => l.ephemeral || console.log(`    ${l.severity}: ${l.urn ? `${nameOf(l.urn)}: ` : ""}${l.message}`),
+  });
+  const starting = startPlugin(spec.projectDir, spec.pluginEnv, { engineAddress: engineService.address });
   // Loading Pulumi takes about a second: do it while the plugin starts.
   if (spec.op === "up" || preview) createRequire(join(spec.projectDir, "package.json"))("@pulumi/pulumi");
-  const plugin = await starting;
+  const plugin = await starting.catch(async (err) => {
+    await engineService.close();
+    throw err;
+  });
   try {
-    await plugin.configure(spec.providerConfig);
     const engine = new Engine({
       plugin,
       state: loadState(spec.stateFile),
+      config: stackConfig(spec, project.name),
+      target: { project: project.name, stack: spec.stack },
       save: (s) => saveState(spec.stateFile, s),
       preview,
       log: (line) => console.log(`    ${line}`),
@@ -66,8 +93,7 @@ async function run(spec) {
     /** @type {string[]} */
     let programErrors = [];
     if (spec.op === "up" || preview) {
-      await engine.begin();
-      if (engine.failures.length === 0) programErrors = await runProgram(spec, engine, preview);
+      programErrors = await runProgram(spec, engine, preview);
       await engine.finish(programErrors.length === 0);
     } else if (spec.op === "refresh") {
       await engine.refresh();
@@ -76,9 +102,19 @@ async function run(spec) {
     }
     // A failed step is the error; the program's own errors then only repeat it.
     const errors = engine.failures.length > 0 ? engine.failures : programErrors;
-    return { op: spec.op, ok: errors.length === 0, steps: engine.steps, calls: engine.calls, errors, outputs: mask(preview ? engine.programOutputs : engine.snapshot().outputs) };
+    return {
+      op: spec.op,
+      ok: errors.length === 0,
+      steps: engine.steps,
+      calls: engine.calls,
+      providerSteps: engine.providerSteps,
+      errors,
+      outputs: mask(preview ? engine.programOutputs : engine.snapshot().outputs),
+      diagnostics: engineService.logs,
+    };
   } finally {
     await plugin.stop();
+    await engineService.close();
   }
 }
 
@@ -91,7 +127,8 @@ async function runProgram(spec, engine, preview) {
   const project = readProject(spec.projectDir);
   const projectRequire = createRequire(join(spec.projectDir, "package.json"));
   const { pulumi, settings } = await installMonitor(projectRequire, engine, { project: project.name, stack: spec.stack, preview, stackReferences: spec.stackReferences });
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project.name}:${k}`, v])));
+  // The program sees the whole stack config, as under the CLI; secrets stay secret to `config.requireSecret`.
+  pulumi.runtime.setAllConfig(reveal(stackConfig(spec, project.name)), secretKeys(spec, project.name));
 
   /** @type {string[]} */
   const errors = [];

@@ -2,16 +2,39 @@
 /**
  * A stack driven through the lifecycle harness: what `pulumi up`, `preview`, `refresh` and
  * `destroy` do to one project's stack, each run in a child process (run-program.js) with its own
- * provider plugin, the state kept in a JSON file between runs.
+ * provider plugin, the state kept in a JSON file between runs. engine.js says how each run plays
+ * the engine, rule by rule, with the engine function it stands for.
  *
- * What it does not model: the Pulumi CLI and service (no backend, no locking, no encryption:
- * secrets are marked in the state, not encrypted), explicit provider resources and invokes (only
- * dynamic resources, served by the dynamic-provider plugin), parallel steps, protect, ignoreChanges,
- * replaceOnChanges, aliases, import, targets, --continue-on-error, deleting the dependents of a
- * delete-before-replace resource, and `pulumi refresh` diffs (refresh just takes what Read says).
- * The one read it answers is a StackReference to another harness stack listed in `stackReferences`
- * (stack-reference.js): its outputs as that stack's state file holds them, secrets kept secret; the
- * read is not kept in this stack's state. The organization is "organization", as with a local backend.
+ * Where it still differs from a real `pulumi` run (and the engine function or part it stands in for):
+ * - No CLI and no service: no backend, no locking, no encryption (secrets are marked in the state,
+ *   not encrypted: config.Decrypter, the secrets manager), no stack outputs diff, no summary.
+ * - One plugin process per run serves every step. The engine loads one per provider
+ *   (Registry.Check for the program's default provider, EnsureProvider for each one in the state);
+ *   with the dynamic host each process configures its providers once either way. `pulumi up
+ *   --refresh` (a refresh with the saved config, then the program with the current one, in two
+ *   processes) is not modelled; nor are `pulumi refresh --run-program` and `pulumi destroy
+ *   --run-program` (deploymentExecutor.Execute with RefreshProgram / DestroyProgram).
+ * - Only dynamic resources, served by the dynamic-provider plugin: no explicit provider resources
+ *   (an ApiKey's `provider` option), no invokes, no component providers (Construct).
+ * - No protect, retainOnDelete, ignoreChanges, replaceOnChanges, deletedWith, replaceWith, aliases,
+ *   import, hooks, targets, excludes, --continue-on-error, --plan (stepGenerator.generateSteps and
+ *   continueStepsFromDiff read these from the goal state; README says what they do to keys).
+ * - A delete-before-replace does not first delete the resources that depend on the replaced one
+ *   (stepGenerator.calculateDependentReplacements).
+ * - No pending operations: a run killed during a Create leaves nothing in the state, where the
+ *   engine records the operation first (SnapshotManager.BeginMutation) and warns about it next time
+ *   (deploymentExecutor.printPendingOperationsWarning).
+ * - Check and Diff of a registration run one at a time, in arrival order, as in the engine without
+ *   --parallel-diff (stepGenerator.diff); the random seed of a Check (CheckRequest.RandomSeed) is not
+ *   sent: the dynamic host ignores it anyway.
+ * - The step lines printed show `[diff: ...]` as the CLI computes it for a provider that sends no
+ *   detailed diff (getDiffInfo in pkg/backend/display/rows.go); the Engine service's messages
+ *   (engine-service.js) are printed one per line as `<severity>: <resource>: <message>`, status lines
+ *   only returned (`diagnostics`), not shown. Plugin stderr is not shown (the CLI shows it as info).
+ * - The one read it answers is a StackReference to another harness stack listed in
+ *   `stackReferences` (stack-reference.js): its outputs as that stack's state file holds them,
+ *   secrets kept secret; the read is not kept in this stack's state. The organization is
+ *   "organization", as with a local backend.
  */
 "use strict";
 const { fork } = require("node:child_process");
@@ -29,6 +52,12 @@ class HarnessStack {
   /** The program's config (keys without the project prefix); kept across runs, as `pulumi config set` does. @type {Record<string, string>} */
   config = {};
   /**
+   * Config keys set as secrets (`pulumi config set --secret`), namespaced; a program's own keys may
+   * leave out the project. The state holds them marked secret.
+   * @type {string[]}
+   */
+  secretConfig = ["qwilt:apiKey", "qwilt:password"];
+  /**
    * How far the provider's clock runs ahead of real time: set it to the simulator clock's offset
    * after moving that clock, so both agree on when keys are due (QWILT_CLOCK_OFFSET_MS).
    */
@@ -43,7 +72,8 @@ class HarnessStack {
   /**
    * @param {object} o
    * @param {string} o.projectDir a Pulumi project with its node_modules installed
-   * @param {Record<string, string>} o.providerConfig what the plugin's Configure receives, e.g. qwilt:apiKey, qwilt:usersUrl
+   * @param {Record<string, string>} o.providerConfig the provider's stack config, e.g. qwilt:apiKey, qwilt:usersUrl; kept across runs,
+   *   like `config`. Configure receives it with the program's config; refresh and destroy get what the last up saved.
    * @param {string} [o.stack] default "dev"
    * @param {string} [o.stateFile] default <project>/.harness/<stack>.json
    * @param {(text: string) => void} [o.echo] gets everything the runs print, as they print it
@@ -83,7 +113,8 @@ class HarnessStack {
       stateFile: this.stateFile,
       stack: this.stack,
       config: { ...this.config },
-      providerConfig: this.providerConfig,
+      providerConfig: { ...this.providerConfig },
+      secretConfig: [...this.secretConfig],
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
     };

@@ -22,8 +22,14 @@ const { dirname } = require("node:path");
  * @property {string[]} [initErrors] made but not initialised: the next up updates it
  * @property {boolean} [delete] replaced, waiting to be deleted (a run that failed before it could)
  *
+ * @typedef {object} StateProvider the default provider of the dynamic resources, as the engine keeps it
+ * @property {string} urn `urn:pulumi:<stack>::<project>::pulumi:providers:pulumi-nodejs::default`
+ * @property {string} id
+ * @property {Props} inputs the stack config of the up that created or last updated it (every key, secrets marked)
+ *
  * @typedef {object} StackState
  * @property {1} version
+ * @property {StateProvider} [defaultProvider] what refresh and destroy configure the plugin with
  * @property {StateResource[]} resources in dependency order: a resource follows what it depends on
  * @property {Props} outputs the stack outputs, wire form
  */

@@ -3,7 +3,7 @@
 // With a short activation timeout, a key that Qwilt made but that is not active yet is kept in the
 // state (created, not initialised), and the next up finishes it with an update. And when a run
 // fails after a replacement key was made (the CI secret cannot be written), the old key stays in
-// the state marked for deletion, and the next up revokes it first. A program that throws before
+// the state marked for deletion, and the next up revokes it at its end, once the CI secret has the new key. A program that throws before
 // declaring the CI secret fails the up, and deletes nothing.
 "use strict";
 const path = require("node:path");
