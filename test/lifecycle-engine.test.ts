@@ -166,7 +166,7 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
 
   it("independent keys are made, read and revoked in parallel: one login, one shared key list, no name collision", () =>
     scenario(
-      "09-parallel",
+      "10-parallel",
       async (s) => {
         const up = await s.step("up (empty stack): 6 keys", (st) => st.up());
         expectOk(up);

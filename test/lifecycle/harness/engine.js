@@ -33,6 +33,9 @@
  *   longer declares are deleted in antichains, dependents first, each antichain in parallel. Not
  *   after a failed step, nor when the program failed: what it did not register is then unknown,
  *   not unwanted.
+ * - Policy packs (policy-packs.js), when the run has any, analyze each resource's checked inputs
+ *   before its step (stepGenerator.generateSteps); a mandatory violation fails that step in an up,
+ *   and a preview at its end.
  * - Preview makes the same Check and Diff calls (with unknowns); Create and Update answer with the
  *   inputs, as the plugin layer does for a provider that does not support previews (the dynamic
  *   host does not); no Delete.
@@ -61,7 +64,7 @@ const { markSecret, reveal, secretNames, unknownNames } = require("./wire");
  * @typedef {import("./state-file").StackState} StackState
  * @typedef {import("./plugin-client").PluginProcess} PluginProcess
  *
- * @typedef {"create" | "update" | "same" | "create-replacement" | "delete-replaced" | "delete" | "refresh" | "refresh-changed" | "refresh-gone" | "check" | "diff"} StepOp
+ * @typedef {"create" | "update" | "same" | "create-replacement" | "delete-replaced" | "delete" | "refresh" | "refresh-changed" | "refresh-gone" | "check" | "diff" | "analyze"} StepOp
  * @typedef {object} Step
  * @property {StepOp} op
  * @property {string} name the resource's name (the last part of its URN)
@@ -74,7 +77,7 @@ const { markSecret, reveal, secretNames, unknownNames } = require("./wire");
  * @typedef {"create" | "update" | "same" | "load" | "delete"} ProviderOp "load": configured from the state (refresh, destroy, deletes only)
  *
  * @typedef {object} PluginCall
- * @property {string} method Check, Diff, Create, Read, Update or Delete
+ * @property {string} method Check, Diff, Create, Read, Update or Delete (or Analyze: the policy packs)
  * @property {string} name
  * @property {string[]} [unknowns] top-level inputs sent as unknown (previews)
  *
@@ -127,6 +130,9 @@ class Engine {
   #save;
   #preview;
   #log;
+  #policies;
+  /** @type {string[]} mandatory policy violations a preview saw: it fails once it has shown every step */
+  #policyFailures = [];
 
   /** @type {Step[]} */
   steps = [];
@@ -146,6 +152,7 @@ class Engine {
    * @param {(state: StackState) => void} o.save called after every step that changes the state (never in preview)
    * @param {boolean} [o.preview]
    * @param {(line: string) => void} [o.log]
+   * @param {import("./policy-packs").PolicyPacks} [o.policies] the policy packs of the run (--policy-pack)
    */
   constructor(o) {
     this.#plugin = o.plugin;
@@ -157,6 +164,7 @@ class Engine {
     this.#save = o.save;
     this.#preview = o.preview ?? false;
     this.#log = o.log ?? (() => {});
+    this.#policies = o.policies;
   }
 
   /** The stack outputs the program registered in this run (wire form). */
@@ -207,6 +215,7 @@ class Engine {
     const doomed = this.snapshot().resources.filter((r) => r.delete || this.#replaced.has(r) || !this.#registered.has(r.urn));
     if (doomed.length > 0) await this.#useProvider("state");
     if (!(await this.#deleteAll(doomed))) return;
+    this.failures.push(...this.#policyFailures);
     // A program without dynamic resources no longer needs the default provider.
     if (this.#registered.size === 0 && this.#provider) this.#deleteProvider();
     if (!this.#preview && this.#stackOutputs) {
@@ -296,6 +305,7 @@ class Engine {
     const old = this.#base.find((b) => b.urn === r.urn && !b.delete && !this.#consumed.has(b));
     const news = reveal(r.inputs);
     const checked = await this.#check(r.urn, old ? reveal(old.inputs) : {}, news);
+    await this.#analyze(r, checked);
     if (!old) return () => this.#create(r, checked, "create");
 
     const diff = await this.#call("Diff", r.urn, unknownNames(checked).sort(), () => this.#plugin.diff(r.urn, old.id, reveal(old.outputs), checked)).catch((err) => {
@@ -330,6 +340,21 @@ class Engine {
       throw this.#fail("check", urn, new Error(why));
     }
     return res.inputs;
+  }
+
+  /**
+   * The policy packs judge the checked inputs before the resource's step (step_generator.go): a
+   * mandatory violation stops an up there, before anything is created or changed; a preview goes on.
+   * @param {Registration} r @param {Props} checked
+   */
+  async #analyze(r, checked) {
+    const policies = this.#policies;
+    if (!policies) return;
+    const mandatory = await this.#call("Analyze", r.urn, [], () => policies.analyze(r, checked));
+    if (mandatory.length === 0) return;
+    const failure = new Error(`mandatory policy violation: ${mandatory.join("; ")}`);
+    if (!this.#preview) throw this.#fail("analyze", r.urn, failure);
+    this.#policyFailures.push(`${nameOf(r.urn)}: ${failure.message}`);
   }
 
   /**
@@ -597,7 +622,7 @@ function typeOf(urn) {
   return type.replace(DYNAMIC, "") || type;
 }
 
-const SYMBOLS = { create: "+", update: "~", same: " ", "create-replacement": "++", "delete-replaced": "--", delete: "-", refresh: " ", "refresh-changed": "~", "refresh-gone": "-", check: "!", diff: "!" };
+const SYMBOLS = { create: "+", update: "~", same: " ", "create-replacement": "++", "delete-replaced": "--", delete: "-", refresh: " ", "refresh-changed": "~", "refresh-gone": "-", check: "!", diff: "!", analyze: "!" };
 
 /** One line per step, in the spirit of the CLI's: `[diff: ...]` as it shows it. @param {Step} s @param {boolean} preview */
 function describe(s, preview) {

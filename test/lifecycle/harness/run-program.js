@@ -14,6 +14,7 @@ const { Engine, nameOf } = require("./engine");
 const { startEngineService } = require("./engine-service");
 const { installMonitor } = require("./monitor");
 const { startPlugin } = require("./plugin-client");
+const { PolicyPacks } = require("./policy-packs");
 const { loadState, saveState } = require("./state-file");
 const { markSecret, mask, reveal } = require("./wire");
 
@@ -30,6 +31,7 @@ const { markSecret, mask, reveal } = require("./wire");
  * @property {string[]} secretConfig config keys set as secrets (`pulumi config set --secret`), namespaced
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
+ * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -40,6 +42,7 @@ const { markSecret, mask, reveal } = require("./wire");
  * @property {string[]} errors
  * @property {Record<string, unknown>} outputs the stack outputs, secrets shown as "[secret]"
  * @property {import("./engine-service").LogEntry[]} diagnostics what the plugin logged through the Engine service
+ * @property {import("./policy-packs").PolicyPacks["violations"]} [policyViolations] what the policy packs reported
  */
 
 /** Pulumi.yaml's name and main (the little of it the harness needs). @param {string} dir */
@@ -74,14 +77,23 @@ async function run(spec) {
     onLog: (l) => l.ephemeral || console.log(`    ${l.severity}: ${l.urn ? `${nameOf(l.urn)}: ` : ""}${l.message}`),
   });
   const starting = startPlugin(spec.projectDir, spec.pluginEnv, { engineAddress: engineService.address });
+  // The engine loads the policy packs before it runs the program (pkg/engine/update.go).
+  const loading = (spec.op === "up" || preview) && spec.policyPacks?.length ? PolicyPacks.load(spec.policyPacks, stackInfo(spec, preview), (line) => console.log(`    ${line}`)) : undefined;
   // Loading Pulumi takes about a second: do it while the plugin starts.
   if (spec.op === "up" || preview) createRequire(join(spec.projectDir, "package.json"))("@pulumi/pulumi");
-  const plugin = await starting.catch(async (err) => {
-    await engineService.close();
-    throw err;
-  });
+  const [started, loaded] = await Promise.allSettled([starting, loading]);
+  if (started.status === "rejected" || loaded.status === "rejected") {
+    await Promise.all([started.status === "fulfilled" && started.value.stop(), loaded.status === "fulfilled" && loaded.value?.close(), engineService.close()]);
+    if (started.status === "rejected") throw started.reason;
+    // A pack that does not start or whose config does not validate fails the run before the program, as in the CLI.
+    const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
+    return { op: spec.op, ok: false, steps: [], calls: [], providerSteps: [], errors: [error], outputs: {}, diagnostics: [] };
+  }
+  const plugin = started.value;
+  const policies = loaded.value;
   try {
     const engine = new Engine({
+      policies,
       plugin,
       state: loadState(spec.stateFile),
       config: stackConfig(spec, project.name),
@@ -111,11 +123,19 @@ async function run(spec) {
       errors,
       outputs: mask(preview ? engine.programOutputs : engine.snapshot().outputs),
       diagnostics: engineService.logs,
+      ...(policies ? { policyViolations: policies.violations } : {}),
     };
   } finally {
-    await plugin.stop();
+    await Promise.all([plugin.stop(), policies?.close()]);
     await engineService.close();
   }
+}
+
+/** What the engine tells the policy packs about the stack; config keys as the CLI holds them ("<project>:<key>"). @param {RunSpec} spec @param {boolean} preview */
+function stackInfo(spec, preview) {
+  const project = readProject(spec.projectDir).name;
+  const config = Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
+  return { project, stack: spec.stack, organization: "organization", dryRun: preview, config };
 }
 
 /**

@@ -68,6 +68,12 @@ class HarnessStack {
    * @type {Record<string, string>}
    */
   stackReferences = {};
+  /**
+   * Local policy packs every up and preview runs, as `--policy-pack <path> [--policy-pack-config <config>]`
+   * (policy-packs.js).
+   * @type {{ path: string, config?: string }[]}
+   */
+  policyPacks = [];
 
   /**
    * @param {object} o
@@ -117,6 +123,7 @@ class HarnessStack {
       secretConfig: [...this.secretConfig],
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
+      policyPacks: this.policyPacks.map((p) => ({ ...p })),
     };
     const child = fork(join(__dirname, "run-program.js"), [], {
       cwd: this.projectDir,

@@ -1,4 +1,4 @@
-// Scenario 9, many independent keys: the engine runs their steps in parallel, so the creates, the
+// Scenario 10, many independent keys: the engine runs their steps in parallel, so the creates, the
 // activation waits, the refresh's reads and the destroy's revokes overlap. With username/password
 // the keys share one login; a refresh reads them from one list of the organization's keys; in an
 // organization that wants unique names, the auto-names never collide.
