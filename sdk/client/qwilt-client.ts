@@ -45,7 +45,7 @@ export class QwiltClient {
   /** Base URL of the login service, without trailing slash. */
   readonly loginUrl: string;
   /** The organization this client logs in to (`credentials.orgId`), when one was given. */
-  declare readonly organizationHint?: string;
+  declare readonly loginOrganization?: string;
 
   readonly #options: ResolvedOptions;
   readonly #shared: Shared;
@@ -76,7 +76,7 @@ export class QwiltClient {
       this.#session = undefined;
     } else {
       if (creds.orgId !== undefined) {
-        Object.defineProperty(this, "organizationHint", { value: creds.orgId, enumerable: true });
+        Object.defineProperty(this, "loginOrganization", { value: creds.orgId, enumerable: true });
       }
       this.#session = new LoginSession({
         transport: this.#shared.transport,
