@@ -1,31 +1,35 @@
-import { DEFAULTS } from "../sdk/client/client-options";
 import { ConfigurationError } from "../sdk/client/errors";
 import { QwiltClient } from "../sdk/client/qwilt-client";
 import type { QwiltClientOptions } from "../sdk/client/types";
+import { SETTINGS, type SettingName } from "../sdk/settings";
 import { missingCredentialsError, ProviderConfigError, type ProviderConfig } from "./config";
 
-/** Where each client option the user can get wrong comes from, for errors that name the option. */
-const OPTION_SOURCES: [RegExp, string][] = [
-  [/^usersUrl\b/, "qwilt:usersUrl or QWILT_USERS_URL"],
-  [/^loginUrl\b/, "qwilt:loginUrl or QWILT_LOGIN_URL"],
-  [/^credentials\.apiKey\b/, "qwilt:apiKey, QWILT_API_KEY or QCDN_API_KEY"],
-  [/^credentials\.(username|password)\b/, "qwilt:username / qwilt:password, or QWILT_USERNAME / QWILT_PASSWORD"],
-  [/^credentials\.orgId\b/, "qwilt:orgId or QWILT_ORG_ID"],
-];
+/** The settings behind each client option a user can get wrong, so an error can say where to fix it. */
+const OPTION_SETTINGS: Record<string, SettingName> = {
+  usersUrl: "usersUrl",
+  loginUrl: "loginUrl",
+  "credentials.apiKey": "apiKey",
+  "credentials.username": "username",
+  "credentials.password": "password",
+  "credentials.orgId": "orgId",
+};
 
-/** Picks the client for a key: the API key for its own organization, username/password for `orgId`. */
-export class ClientPool {
+/**
+ * The clients of the configured credentials, and which one serves a key: the API key for keys of its own
+ * organization, username/password for keys with `orgId`.
+ */
+export class CredentialClients {
   readonly #byKey?: QwiltClient;
   readonly #byLogin?: QwiltClient;
-  /** The clients' per-request timeout; also how long a timed-out write is given to land before we look for its effect. */
-  readonly timeoutMs: number;
+  /**
+   * How long a write that timed out is given to land before we look for its effect: the clients' own
+   * per-request timeout, so the server has had twice as long as we waited for it.
+   */
+  readonly settleMs: number;
 
   constructor(config: ProviderConfig, extra: Partial<QwiltClientOptions> = {}) {
-    const tuning: Partial<QwiltClientOptions> = {};
-    if (config.timeoutMs !== undefined) tuning.timeoutMs = config.timeoutMs;
-    if (config.maxRetries !== undefined) tuning.maxRetries = config.maxRetries;
-    const common = { ...tuning, ...extra, usersUrl: config.usersUrl, loginUrl: config.loginUrl };
-    this.timeoutMs = common.timeoutMs ?? DEFAULTS.timeoutMs;
+    const common = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, ...extra, usersUrl: config.usersUrl, loginUrl: config.loginUrl };
+    this.settleMs = common.timeoutMs ?? config.timeoutMs;
     // Constructing a client validates its URLs, so bad configuration surfaces at `check`.
     try {
       if (config.apiKey) this.#byKey = new QwiltClient({ ...common, credentials: { apiKey: config.apiKey } });
@@ -58,6 +62,12 @@ export class ClientPool {
 
 /** The client names its option (`usersUrl ...`); a Pulumi user needs the config key or variable that set it. */
 function withSource(error: ConfigurationError): ProviderConfigError {
-  const source = OPTION_SOURCES.find(([pattern]) => pattern.test(error.message))?.[1];
-  return new ProviderConfigError(`Qwilt configuration: ${error.message}${source ? ` (set by ${source})` : ""}`);
+  const setting = error.option === undefined ? undefined : OPTION_SETTINGS[error.option];
+  const source = setting && orList([SETTINGS[setting].configKey, ...SETTINGS[setting].env]);
+  return new ProviderConfigError(`Qwilt configuration: ${error.message}${source ? ` (set by ${source})` : ""}`, { cause: error });
+}
+
+/** `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
