@@ -25,7 +25,7 @@ export const FIXED_DEFAULTS = Object.fromEntries(
     const fallback = (API_KEY_ARGS[k] as ArgSpec).default;
     return fallback && "value" in fallback ? [[k, fallback.value]] : [];
   }),
-) as { waitForActivation: boolean; activationTimeoutSeconds: number; revokeOnDelete: boolean };
+) as { waitForActivation: boolean; activationTimeoutSeconds: number; revokeOnDelete: boolean; overlapDays: number };
 export { UNKNOWN };
 
 /** Inputs the ApiKey class adds itself. */
@@ -89,6 +89,19 @@ export function checkArgs(
     }
   } else if (daysKnown && typeof inputs.rotateBeforeDays === "number" && inputs.rotateBeforeDays >= days) {
     fail("rotateBeforeDays", `rotateBeforeDays must be a whole number of days from 0 to ${days - 1}, below validForDays (${days}) (got ${inputs.rotateBeforeDays})`);
+  }
+
+  const overlap = inputs.overlapDays;
+  if (daysKnown && typeof overlap === "number" && overlap >= days && !failures.some((f) => f.property === "overlapDays")) {
+    fail("overlapDays", `overlapDays must be a whole number of days from 0 to ${days - 1}, below validForDays (${days}) (got ${overlap})`);
+  }
+  // Both known (a preview may not know them yet): they contradict each other.
+  if (typeof overlap === "number" && overlap > 0 && inputs.revokeOnDelete === false && !failures.some((f) => f.property === "overlapDays")) {
+    fail(
+      "overlapDays",
+      `overlapDays (${overlap}) and revokeOnDelete: false contradict each other: overlapDays keeps the previous key for ${overlap} day(s) after a rotation and then revokes it, ` +
+        "revokeOnDelete: false never revokes a key; remove revokeOnDelete: false to keep the previous key for a bounded time, or set overlapDays: 0 to let replaced keys run out",
+    );
   }
 
   if (inputs.name === undefined) {

@@ -10,3 +10,8 @@ export function autoName(resourceName: string): string {
   const base = resourceName.slice(0, MAX_NAME_LENGTH - suffix.length - 1);
   return `${base}-${suffix}`;
 }
+
+/** A new auto-name for the next key of the resource that `autoNamed` names: the same base, a new suffix. */
+export function nextAutoName(autoNamed: string): string {
+  return autoName(autoNamed.replace(/-[0-9a-f]{7}$/, ""));
+}

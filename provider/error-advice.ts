@@ -83,11 +83,21 @@ export function timedOut(error: unknown): boolean {
   return error instanceof ApiTimeoutError;
 }
 
-/** The delete's error: which key, what happened, that Pulumi still tracks it, and what to do. */
-export function notRevoked(error: unknown, name: string, id: string): Error {
+/** The delete's error: which key (`what`: the key, or the previous key), what happened, that Pulumi still tracks it, and what to do. */
+export function notRevoked(error: unknown, name: string, id: string, what = "key"): Error {
   const advice =
     adviceFor(error, "run the command again") || "Run the command again; if it keeps failing, revoke the key in Qwilt's web UI and run `pulumi refresh`.";
-  return new ProviderError(`Could not revoke key "${name}" (${id}): ${describeError(error)}. Pulumi keeps tracking it. ${advice}`, { cause: error });
+  return new ProviderError(`Could not revoke ${what} "${name}" (${id}): ${describeError(error)}. Pulumi keeps tracking it. ${advice}`, { cause: error });
+}
+
+/**
+ * `error` as an init failure (ErrorResourceInitFailed: the host passes on `id`, `properties` and `reasons`):
+ * the operation changed the key's state before it failed, so the engine keeps `properties` as the outputs,
+ * and every key they name stays tracked. The engine updates such a resource on the next `pulumi up`.
+ */
+export function trackedFailure(id: string, properties: object, error: unknown): Error {
+  const failure = error instanceof ProviderError ? error : new ProviderError(describeError(error), { cause: error });
+  return Object.assign(failure, { id, properties, reasons: [failure.message] });
 }
 
 /** The read's (refresh's) error: which key, what happened, that the state is unchanged, and what to do. */

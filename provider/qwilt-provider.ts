@@ -1,21 +1,25 @@
 /**
- * The ApiKey dynamic provider. Thin: validation lives in args.ts, scheduling in schedule.ts,
+ * The ApiKey dynamic provider. Thin: validation lives in args.ts, scheduling in schedule.ts, what a
+ * deployment does to a key in rotation-plan.ts, the previous key of an overlap in previous-key.ts,
  * every HTTP detail in the sdk client. One instance serves every ApiKey of a plugin process.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConflictError } from "../sdk/client/errors";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
-import type { CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
-import { API_KEY_ARGS, REPLACE_ARGS, UPDATE_ARGS, type ApiKeyState, type ArgName, type CheckedArgs } from "../sdk/api-key-args";
+import type { ApiKeyInfo, CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
+import { API_KEY_ARGS, type ApiKeyState, type CheckedArgs } from "../sdk/api-key-args";
 import { checkArgs, inputsOf } from "./args";
+import { nextAutoName } from "./auto-name";
 import { CredentialClients } from "./credential-clients";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
-import { clientErrorOf, notRead, notRevoked, ProviderError } from "./error-advice";
+import { clientErrorOf, notRead, notRevoked, ProviderError, trackedFailure } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
-import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
-import { dueReplacement, rotateAtOf } from "./schedule";
-import { isUnknown, type InPreview } from "./unknown";
+import { createdOutputs, keyLabel, metadataOutputs, previousLabel, promotedPrevious, recordedOutputs, refreshedPrevious, resourceId, rotatedOutputs } from "./outputs";
+import { planWords } from "./plan-words";
+import { previousDue, previousOf, withPrevious } from "./previous-key";
+import { changes, planFor } from "./rotation-plan";
+import type { InPreview } from "./unknown";
 import { createSettled, revokeSettled } from "./unknown-outcome";
 
 export interface QwiltProviderOptions {
@@ -100,15 +104,13 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     return checkArgs(olds ?? {}, news, { canLogIn: clients.canLogIn });
   }
 
-  /** `olds` may lack outputs (a hand-edited state): a missing one never makes a change by itself. */
+  /** `olds` may lack outputs (a hand-edited state, or one an older version wrote): a missing one never makes a change by itself. */
   async diff(_id: string, olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>): Promise<dynamic.DiffResult> {
-    const changed = (k: ArgName) => isUnknown(news[k]) || !sameValue(olds[k], news[k]);
-    const replaces: string[] = REPLACE_ARGS.filter(changed);
-    const updates = UPDATE_ARGS.filter(changed);
-    // Rotation is time-based: when no argument forces a new key, say which output made it due.
-    const due = replaces.length === 0 ? dueReplacement(olds, news.rotateBeforeDays, this.#now()) : undefined;
-    if (due) replaces.push(due);
-    return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+    const now = this.#now();
+    const plan = planFor(olds, news, now);
+    // What happens to the key and when, in words: the CLI shows no detailed diff for a dynamic resource.
+    for (const words of planWords(olds, news, plan, now)) this.#warn(words);
+    return { changes: changes(plan), replaces: plan.replaces, deleteBeforeReplace: false };
   }
 
   async create(inputs: CheckedArgs): Promise<dynamic.CreateResult<ApiKeyState>> {
@@ -132,9 +134,9 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
    * the answer: unknown-outcome.ts finds such keys by their name, revokes them, and POSTs once more.
    * Never two keys for one resource, never a key nobody tracks.
    */
-  async #createOneKey(client: QwiltClient, req: CreateKeyInput): Promise<CreatedApiKey> {
+  async #createOneKey(client: QwiltClient, req: CreateKeyInput, keep?: ReadonlySet<string>): Promise<CreatedApiKey> {
     const { clients } = await this.#configured();
-    return createSettled(client, req, { now: () => this.#now(), settleMs: clients.settleMs });
+    return createSettled(client, req, { now: () => this.#now(), settleMs: clients.settleMs, keep });
   }
 
   /** Dependents get the key only once it works; if it never does in time, Pulumi tracks it as not initialised. */
@@ -149,62 +151,158 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
   async read(id: string, props?: ApiKeyState): Promise<dynamic.ReadResult<ApiKeyState>> {
     // The engine always sends the state it holds; without it there is nothing to look up, and no reason to drop the key.
     if (!props) throw new ProviderError(`Could not read key ${id}: the engine sent no state for it`);
-    let info;
+    const stored = previousOf(props);
+    let info: ApiKeyInfo | undefined;
+    let previousInfo: ApiKeyInfo | undefined;
     try {
       const client = await this.#client(props.orgId);
       // A refresh reads every key at once: they share one list of the organization's keys (key-list-cache.ts).
-      info = await keyListCache.find(client, String(props.keyId), String(props.name));
+      [info, previousInfo] = await Promise.all([
+        keyListCache.find(client, String(props.keyId), String(props.name)),
+        stored ? keyListCache.find(client, stored.keyId, stored.name) : undefined,
+      ]);
     } catch (error) {
-      throw notRead(error, String(props.name), id);
+      throw notRead(error, String(props.name), resourceId(props));
     }
-    // Gone (revoked, or its id now names another key) or expired: drop it, so the next up makes a new one.
-    if (!info || info.name !== props.name || this.#now() >= Date.parse(info.expiresAt)) return {};
-    const outs: ApiKeyState = { ...props, ...metadataOutputs(info, props.rotateBeforeDays) };
-    // The API never returns the key again: keep the one we hold. (Pulumi's typings give `inputs` the outputs' type.)
+    const now = this.#now();
+    // Gone (revoked, or its id now names another key) or expired: no longer a key anyone can use.
+    const live = (k: ApiKeyInfo | undefined, name: string): k is ApiKeyInfo => k !== undefined && k.name === name && now < Date.parse(k.expiresAt);
+    const previous = stored && live(previousInfo, stored.name) ? refreshedPrevious(stored, previousInfo) : undefined;
+
+    if (live(info, String(props.name))) {
+      if (stored && !previous) {
+        this.#warn(`the previous ${previousLabel(props, stored)} is gone from Qwilt (revoked or expired): Pulumi stops tracking it; ${keyLabel(props)} stays`);
+      }
+      const outs = withPrevious({ ...props, ...metadataOutputs(info, props.rotateBeforeDays) }, previous);
+      // The API never returns the key again: keep the one we hold. (Pulumi's typings give `inputs` the outputs' type.)
+      return { id, props: outs, inputs: inputsOf(outs) as ApiKeyState };
+    }
+    // Both gone: drop the resource, so the next up makes a new key.
+    if (!previous) return {};
+    // The current key is gone but the previous one still works: keep tracking that one as the current key, so
+    // nothing live goes untracked and consumers still holding it keep working; its schedule, or the arguments it
+    // no longer matches, make the next `pulumi up` rotate it. (A refresh, which may be a preview, revokes nothing.)
+    const outs = promotedPrevious(props, previous, previousInfo!);
+    this.#warn(
+      `${keyLabel(props)} is gone from Qwilt (revoked or expired), but its previous ${previousLabel(props, stored!)} still works until ${previous.expiresAt}: ` +
+        `Pulumi now tracks that one as the current key (keyId ${previous.keyId}); the next \`pulumi up\` makes a new key when its rotateAt (${outs.rotateAt}) has passed or its arguments no longer match`,
+    );
     return { id, props: outs, inputs: inputsOf(outs) as ApiKeyState };
   }
 
+  /**
+   * Records the settings that only steer the provider, and does what the plan says (rotation-plan.ts): with
+   * overlapDays > 0, revokes the previous key when it is due or when a rotation needs its place, then rotates
+   * the key in place (a new key made and waited for, the old one kept as the previous key). Once Qwilt or the
+   * state has changed, a failure carries the new state (an init failure: id and properties), so Pulumi tracks
+   * every live key; before that, it leaves the state as it was, to retry.
+   */
   async update(id: string, olds: ApiKeyState, news: CheckedArgs): Promise<dynamic.UpdateResult<ApiKeyState>> {
-    const outs: ApiKeyState = { ...olds, ...news, rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) };
-    // Also finishes a create whose activation wait timed out (Pulumi updates such a resource).
-    if (news.waitForActivation) await this.#awaitActivation(await this.#client(olds.orgId), id, outs);
+    const now = this.#now();
+    const plan = planFor(olds, news, now);
+    let outs = recordedOutputs(olds, news);
+    const client = await this.#client(olds.orgId);
+    let changed = false;
+    const failed = (error: unknown) => (changed ? trackedFailure(id, outs, error) : error);
+
+    if (plan.revokesPrevious) {
+      const { key: previous, why } = plan.revokesPrevious;
+      try {
+        await this.#revokeIfLive(client, previous);
+      } catch (error) {
+        const cause = notRevoked(error, previous.name, resourceId({ organization: olds.organization, keyId: previous.keyId }), "previous key");
+        throw failed(why === "room" ? new ProviderError(`${cause.message} ${keyLabel(olds)} is rotated only once it is gone (a key keeps at most one previous key).`, { cause: error }) : cause);
+      }
+      outs = withPrevious(outs, undefined);
+      changed = true;
+    }
+
+    const rotated = plan.rotates.length > 0;
+    if (rotated) {
+      const autoNamed = (news.__defaults ?? []).includes("name");
+      // The two live keys never share an auto-name (the lost-answer cleanup finds keys by name).
+      const name = autoNamed ? nextAutoName(olds.name ?? news.name) : news.name;
+      const made = await this.#createOneKey(
+        client,
+        { name, description: news.description, ttlDays: news.validForDays, permission: news.permission },
+        new Set([String(olds.keyId)]),
+      ).catch((err) => {
+        throw failed(clientErrorOf(err) instanceof ConflictError ? nameConflict(err as Error, { ...news, name }, olds) : err);
+      });
+      outs = rotatedOutputs(outs, news, name, made);
+      changed = true;
+    }
+
+    // Also finishes a key whose activation wait failed (Pulumi updates a resource with init errors).
+    if (news.waitForActivation && (rotated || olds.activationPending)) await this.#awaitActivation(client, id, outs);
+    delete outs.activationPending;
+
+    // The old key of a rotation had already expired (or overlapDays cut it short): the new key works, so revoke it now.
+    const previous = previousOf(outs);
+    if (rotated && previous && previousDue(previous, now)) {
+      try {
+        await this.#revokeIfLive(client, previous);
+        outs = withPrevious(outs, undefined);
+      } catch (error) {
+        // The new key is in place: keep the old one in state, and let the next `pulumi up` revoke it.
+        this.#warn(`${notRevoked(error, previous.name, resourceId({ organization: outs.organization, keyId: previous.keyId }), "previous key").message} The next \`pulumi up\` revokes it.`);
+      }
+    }
     return { outs };
   }
 
+  /** Revokes the current key and the previous one, if any. */
   async delete(id: string, props: ApiKeyState): Promise<void> {
+    const previous = previousOf(props);
     if (props.revokeOnDelete === false) {
-      this.#warn(`key "${props.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}`);
+      const also = previous ? `, nor is its previous ${previousLabel(props, previous)}, which expires at ${previous.expiresAt}` : "";
+      this.#warn(`key "${props.name}" (${resourceId(props)}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}${also}`);
       return;
     }
+    const failures: Error[] = [];
+    let client: QwiltClient | undefined;
     try {
-      const client = await this.#client(props.orgId);
-      const info = await client.getKey(String(props.keyId));
-      // keyIds are small numbers: never revoke a key that is not the one we made.
-      if (!info || info.name !== props.name) return;
-      // Confirmed gone, or an error: the engine drops the key from state only when this returns.
-      await revokeSettled(client, info, (await this.#configured()).clients.settleMs);
+      client = await this.#client(props.orgId);
+      await this.#revokeIfLive(client, { keyId: String(props.keyId), name: String(props.name) });
     } catch (error) {
-      throw notRevoked(error, String(props.name), id);
+      failures.push(notRevoked(error, String(props.name), resourceId(props)));
     }
+    if (previous && client) {
+      try {
+        await this.#revokeIfLive(client, previous);
+      } catch (error) {
+        failures.push(notRevoked(error, previous.name, resourceId({ organization: props.organization, keyId: previous.keyId }), "previous key"));
+      }
+    }
+    // The engine drops the resource only when this returns; a key revoked already is found gone next time.
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new ProviderError(failures.map((f) => f.message).join(" "), { cause: failures[0] });
+  }
+
+  /** Revokes key `keyId` if it is still the one named `name`: keyIds are small numbers, so never a key we did not make. */
+  async #revokeIfLive(client: QwiltClient, key: { keyId: string; name: string }): Promise<void> {
+    const info = await client.getKey(key.keyId);
+    if (!info || info.name !== key.name) return;
+    // Confirmed gone, or an error.
+    await revokeSettled(client, info, (await this.#configured()).clients.settleMs);
   }
 }
 
 /**
- * Where key names must be unique, a replacement that keeps a fixed `name` collides with the
- * key it replaces (create-before-delete). Say what to do rather than revoke anything ourselves.
+ * Where key names must be unique, a new key that keeps a fixed `name` collides with the key it follows: the
+ * key it replaces (create-before-delete), or the one a rotation in place keeps as the previous key (`rotating`).
+ * Say what to do rather than revoke anything ourselves.
  */
-function nameConflict(err: Error, inputs: CheckedArgs): Error {
+function nameConflict(err: Error, inputs: CheckedArgs, rotating?: Partial<ApiKeyState>): Error {
   const fixed = !(inputs.__defaults ?? []).includes("name");
-  const advice = fixed
-    ? "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
-      "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap)."
-    : "Run `pulumi up` again to draw a new name.";
+  const advice = !fixed
+    ? "Run `pulumi up` again to draw a new name."
+    : rotating
+      ? `${keyLabel(rotating)} keeps working as the previous key of this rotation in place (overlapDays: ${inputs.overlapDays}), so the new key cannot have its name: ` +
+        "remove `name` so the provider auto-names keys (each new key then gets a new name, and both keys work during the overlap)."
+      : "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
+        "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap).";
   return new ProviderError(`${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`);
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown) => (v === null || v === "" ? undefined : v);
-  return norm(a) === norm(b);
 }
 
 /** The whole stack config, when the host hands it over; else the keys we know. */

@@ -25,6 +25,11 @@ export interface SettleOptions {
    * timeout, so the server has had twice as long as we waited for it.
    */
   settleMs: number;
+  /**
+   * keyIds never to revoke as strays: the resource's own live keys (a rotation in place makes its new key
+   * while the current one lives on as the previous key, under the same name when `name` is fixed).
+   */
+  keep?: ReadonlySet<string>;
 }
 
 /**
@@ -40,7 +45,7 @@ export async function createSettled(client: QwiltClient, req: CreateKeyInput, op
     } catch (error) {
       if (!mayHaveTakenEffect(error)) throw nothingCreated(error);
       if (timedOut(error)) await sleep(options.settleMs);
-      revoked += await revokeStrays(client, req.name, startedAt, error);
+      revoked += await revokeStrays(client, req.name, startedAt, error, options.keep);
       if (attempt >= 2) {
         const found =
           revoked > 0
@@ -58,10 +63,10 @@ export async function createSettled(client: QwiltClient, req: CreateKeyInput, op
 }
 
 /** The keys an unanswered create made: this name, made since the attempt began. Revokes them; returns how many. */
-async function revokeStrays(client: QwiltClient, name: string, since: number, cause: unknown): Promise<number> {
+async function revokeStrays(client: QwiltClient, name: string, since: number, cause: unknown, keep: ReadonlySet<string> = new Set()): Promise<number> {
   let strays;
   try {
-    strays = (await client.listKeys()).filter((k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS);
+    strays = (await client.listKeys()).filter((k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS && !keep.has(k.keyId));
   } catch (listError) {
     throw new ProviderError(
       `${describeError(cause, { outcome: false })}. The key may have been created, but listing the organization's keys to find it failed too (${describeError(listError)}). ` +

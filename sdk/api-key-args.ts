@@ -27,6 +27,12 @@ export interface ApiKeyArgValues {
   activationTimeoutSeconds?: number;
   /** Revoke the key on delete or replacement. Default true; false leaves it to expire. */
   revokeOnDelete?: boolean;
+  /**
+   * Days the previous key keeps working after a rotation, 0..validForDays - 1. Default 0: a new key replaces
+   * the old one, which is revoked once the new one works. Above 0, a key is rotated in place and the old one
+   * stays as the previous key until `previousRevokeAt`; the first `pulumi up` after that revokes it.
+   */
+  overlapDays?: number;
 }
 
 /** What the provider computes for a key (besides the arguments, which are outputs too). */
@@ -44,6 +50,20 @@ export interface ApiKeyComputed {
   expiresAt: string;
   /** ISO-8601 UTC: the first deployment after this replaces the key. */
   rotateAt: string;
+  /**
+   * True while the key exists but is not yet known to work (its activation wait timed out or failed):
+   * the next `pulumi up` waits for it again. Absent otherwise. Kept across a refresh, which does not wait.
+   */
+  activationPending?: boolean;
+  /** The key a rotation in place (overlapDays > 0) kept working: its keyId. Absent while there is none. */
+  previousKeyId?: string;
+  previousName?: string;
+  /** The previous key itself. Always a secret. */
+  previousKey?: string;
+  /** ISO-8601 UTC: the previous key's own expiry. */
+  previousExpiresAt?: string;
+  /** ISO-8601 UTC: the first deployment after this revokes the previous key (the rotation + overlapDays, at most previousExpiresAt). */
+  previousRevokeAt?: string;
 }
 
 export type ArgName = keyof ApiKeyArgValues;
@@ -55,6 +75,8 @@ export interface ArgSpec {
   required?: true;
   /** replace: a new key (Qwilt cannot edit one); update: only recorded, the key stays. */
   change: "replace" | "update";
+  /** With overlapDays > 0, a change makes the new key in place (an update that keeps the old key as the previous key), not a replacement. */
+  rotatesInPlace?: true;
   /** A fixed default; `computed` says in words how one is drawn (in the provider's check). */
   default?: { value: boolean | number } | { computed: string };
 }
@@ -68,24 +90,29 @@ export const API_KEY_ARGS = {
     valid: isOneOf(PERMISSION_NAMES),
     required: true,
     change: "replace",
+    rotatesInPlace: true,
   },
   validForDays: {
     allowed: `a whole number of days from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}`,
     valid: isWholeNumber(MIN_TTL_DAYS, MAX_TTL_DAYS),
     required: true,
     change: "replace",
+    rotatesInPlace: true,
   },
   name: {
     allowed: `a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
     valid: isText(MAX_NAME_LENGTH, { trimmed: true }),
     change: "replace",
+    rotatesInPlace: true,
     default: { computed: "the resource name plus a random suffix" },
   },
   description: {
     allowed: `a non-empty string of at most ${MAX_DESCRIPTION_LENGTH} characters`,
     valid: isText(MAX_DESCRIPTION_LENGTH, { trimmed: true }),
     change: "replace",
+    rotatesInPlace: true,
   },
+  // The key moves to another organization: always a replacement, whatever overlapDays says.
   orgId: { allowed: "a non-empty organization id", valid: isText(MAX_ORG_ID_LENGTH, { trimmed: true }), change: "replace" },
   rotateBeforeDays: {
     allowed: "a whole number of days from 0 to validForDays - 1",
@@ -101,6 +128,12 @@ export const API_KEY_ARGS = {
     default: { value: 600 },
   },
   revokeOnDelete: { allowed: "true or false", valid: isBoolean, change: "update", default: { value: true } },
+  overlapDays: {
+    allowed: "a whole number of days from 0 to validForDays - 1",
+    valid: isWholeNumber(0, MAX_TTL_DAYS - 1),
+    change: "update",
+    default: { value: 0 },
+  },
 } as const satisfies { [K in ArgName]-?: ArgSpec };
 
 /** Outputs the provider computes, and which are secret. */
@@ -112,6 +145,12 @@ export const API_KEY_COMPUTED = {
   createdAt: { secret: false },
   expiresAt: { secret: false },
   rotateAt: { secret: false },
+  activationPending: { secret: false },
+  previousKeyId: { secret: false },
+  previousName: { secret: false },
+  previousKey: { secret: true },
+  previousExpiresAt: { secret: false },
+  previousRevokeAt: { secret: false },
 } as const satisfies { [K in keyof ApiKeyComputed]-?: { secret: boolean } };
 
 type ArgsWith<C extends ArgSpec["change"]> = {
@@ -128,6 +167,8 @@ const argsWhere = (test: (spec: ArgSpec) => boolean) => ARG_NAMES.filter((k) => 
 export const ARG_NAMES: readonly ArgName[] = names(API_KEY_ARGS);
 /** Args that define the key itself: a change means a new key. */
 export const REPLACE_ARGS = argsWhere((s) => s.change === "replace") as readonly ArgsWith<"replace">[];
+/** Args whose change, with overlapDays > 0, rotates the key in place instead of replacing it. */
+export const IN_PLACE_ARGS = argsWhere((s) => s.rotatesInPlace === true);
 /** Args that only steer the provider: a change is recorded, the key stays. */
 export const UPDATE_ARGS = argsWhere((s) => s.change === "update") as readonly ArgsWith<"update">[];
 export const REQUIRED_ARGS = argsWhere((s) => s.required === true);

@@ -13,7 +13,7 @@ const NAME = "a non-empty string of at most 128 characters";
 const DESCRIPTION = "a non-empty string of at most 1024 characters";
 const BOOL = "true or false";
 const SECONDS = "a whole number of seconds from 1 to 3600";
-const KNOWN = "the known arguments are permission, validForDays, name, description, orgId, rotateBeforeDays, waitForActivation, activationTimeoutSeconds, revokeOnDelete";
+const KNOWN = "the known arguments are permission, validForDays, name, description, orgId, rotateBeforeDays, waitForActivation, activationTimeoutSeconds, revokeOnDelete, overlapDays";
 const ORG_NEEDS_LOGIN =
   "orgId needs username/password credentials (qwilt:username and qwilt:password, or QWILT_USERNAME and QWILT_PASSWORD): an API key works only in the organization it was made in; remove orgId to use the API key's organization";
 
@@ -51,6 +51,18 @@ const ROWS: [string, Record<string, unknown>, string, string][] = [
   ["activationTimeoutSeconds above 3600", { ...ok, activationTimeoutSeconds: 3601 }, "activationTimeoutSeconds", `activationTimeoutSeconds must be ${SECONDS} (got 3601)`],
   ["activationTimeoutSeconds fractional", { ...ok, activationTimeoutSeconds: 1.5 }, "activationTimeoutSeconds", `activationTimeoutSeconds must be ${SECONDS} (got 1.5)`],
   ["revokeOnDelete as a string", { ...ok, revokeOnDelete: "false" }, "revokeOnDelete", `revokeOnDelete must be ${BOOL} (got "false")`],
+  ["overlapDays negative", { ...ok, overlapDays: -1 }, "overlapDays", `overlapDays must be ${ROTATE} (got -1)`],
+  ["overlapDays fractional", { ...ok, overlapDays: 0.5 }, "overlapDays", `overlapDays must be ${ROTATE} (got 0.5)`],
+  ["overlapDays as a string", { ...ok, overlapDays: "2" }, "overlapDays", `overlapDays must be ${ROTATE} (got "2")`],
+  ["overlapDays = validForDays", { ...ok, overlapDays: 30 }, "overlapDays", "overlapDays must be a whole number of days from 0 to 29, below validForDays (30) (got 30)"],
+  ["overlapDays > validForDays", { ...ok, validForDays: 7, overlapDays: 10 }, "overlapDays", "overlapDays must be a whole number of days from 0 to 6, below validForDays (7) (got 10)"],
+  [
+    "overlapDays with revokeOnDelete: false",
+    { ...ok, overlapDays: 2, revokeOnDelete: false },
+    "overlapDays",
+    "overlapDays (2) and revokeOnDelete: false contradict each other: overlapDays keeps the previous key for 2 day(s) after a rotation and then revokes it, " +
+      "revokeOnDelete: false never revokes a key; remove revokeOnDelete: false to keep the previous key for a bounded time, or set overlapDays: 0 to let replaced keys run out",
+  ],
   ["orgId empty", { ...ok, orgId: "" }, "orgId", 'orgId must be a non-empty organization id (got "")'],
   ["orgId with API-key credentials", { ...ok, orgId: "org-2" }, "orgId", ORG_NEEDS_LOGIN],
   ["unknown argument (typo)", { ...ok, validDays: 30 }, "validDays", `unknown argument "validDays" (did you mean "validForDays"?); ${KNOWN}`],
@@ -89,6 +101,9 @@ describe("bad input is refused at check, naming the argument and what it may be"
       { permission: "editor", validForDays: 1, rotateBeforeDays: 0 },
       { permission: "viewer", validForDays: 365, rotateBeforeDays: 364, name: x(128), description: x(1024), activationTimeoutSeconds: 3600 },
       { permission: "viewer", validForDays: 2, activationTimeoutSeconds: 1, waitForActivation: false, revokeOnDelete: false },
+      { permission: "viewer", validForDays: 2, overlapDays: 1 },
+      { permission: "viewer", validForDays: 365, overlapDays: 364, revokeOnDelete: true },
+      { permission: "viewer", validForDays: 30, overlapDays: 0, revokeOnDelete: false },
     ];
     for (const edge of edges) {
       expect((await plugin.check(urnOf("edge"), {}, args("edge", edge))).failures).toEqual([]);

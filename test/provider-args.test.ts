@@ -13,9 +13,9 @@ describe("check: defaults", () => {
   it("fills defaults and lists them in __defaults", () => {
     const { inputs, failures } = check(base);
     expect(failures).toEqual([]);
-    expect(inputs).toMatchObject({ permission: "viewer", validForDays: 90, rotateBeforeDays: 30, waitForActivation: true, activationTimeoutSeconds: 600, revokeOnDelete: true });
+    expect(inputs).toMatchObject({ permission: "viewer", validForDays: 90, rotateBeforeDays: 30, waitForActivation: true, activationTimeoutSeconds: 600, revokeOnDelete: true, overlapDays: 0 });
     expect(inputs.name).toMatch(/^svc-[0-9a-f]{7}$/);
-    expect(inputs.__defaults.sort()).toEqual(["activationTimeoutSeconds", "name", "revokeOnDelete", "rotateBeforeDays", "waitForActivation"]);
+    expect(inputs.__defaults.sort()).toEqual(["activationTimeoutSeconds", "name", "overlapDays", "revokeOnDelete", "rotateBeforeDays", "waitForActivation"]);
     expect(inputs).not.toHaveProperty("__resourceName");
   });
 

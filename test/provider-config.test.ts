@@ -29,7 +29,7 @@ describe("resolveConfig", () => {
 });
 
 describe("provider configuration errors", () => {
-  const inputs: CheckedArgs = { permission: "viewer", validForDays: 1, name: "n", rotateBeforeDays: 0, waitForActivation: false, activationTimeoutSeconds: 600, revokeOnDelete: true, __defaults: [] };
+  const inputs: CheckedArgs = { permission: "viewer", validForDays: 1, name: "n", rotateBeforeDays: 0, waitForActivation: false, activationTimeoutSeconds: 600, revokeOnDelete: true, overlapDays: 0, __defaults: [] };
 
   it("says how to set credentials when there are none", async () => {
     const provider = new QwiltApiKeyProvider({ env: {} });

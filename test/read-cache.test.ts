@@ -38,6 +38,7 @@ function makeKeys(orgId: string, count: number, prefix: string, withOrgId = fals
       waitForActivation: false,
       activationTimeoutSeconds: 600,
       revokeOnDelete: true,
+      overlapDays: 0,
       ...(withOrgId ? { orgId } : {}),
       __defaults: [],
       keyId,
@@ -74,7 +75,7 @@ describe("provider read of many keys", () => {
     expect(results[0]).toEqual({
       id: keys[0]!.id,
       props: { ...keys[0]!.props, rotateAt: new Date(Date.parse(keys[0]!.props.expiresAt) - 15 * 86_400_000).toISOString() },
-      inputs: { permission: "viewer", validForDays: 30, name: "many-0", rotateBeforeDays: 15, waitForActivation: false, activationTimeoutSeconds: 600, revokeOnDelete: true, __defaults: [] },
+      inputs: { permission: "viewer", validForDays: 30, name: "many-0", rotateBeforeDays: 15, waitForActivation: false, activationTimeoutSeconds: 600, revokeOnDelete: true, overlapDays: 0, __defaults: [] },
     });
     expect(kept.every((r) => r.props!.key === HELD_KEY)).toBe(true);
   });
