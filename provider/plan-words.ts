@@ -15,7 +15,7 @@ export function planWords(olds: Partial<ApiKeyState>, news: InPreview<CheckedArg
   const key = keyLabel(olds);
   if (plan.revokesPrevious) {
     const { key: previous, why } = plan.revokesPrevious;
-    const label = `previous key ${keyLabel({ organization: olds.organization, keyId: previous.keyId, name: previous.name })}`;
+    const label = `previous ${keyLabel({ organization: olds.organization, keyId: previous.keyId, name: previous.name })}`;
     words.push(
       why === "due"
         ? `${label} is revoked by \`pulumi up\`: its previousRevokeAt ${previous.revokeAt} has passed`
