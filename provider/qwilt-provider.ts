@@ -11,7 +11,8 @@ import { checkArgs, inputsOf } from "./args";
 import { CredentialClients } from "./credential-clients";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
-import { clientErrorOf, notRead, notRevoked, ProviderError } from "./error-advice";
+import { engineLog, type MessageSink } from "./engine-log";
+import { adviceFor, clientErrorOf, describeError, notRead, notRevoked, ProviderError } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
 import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
 import { dueReplacement, rotateAtOf } from "./schedule";
@@ -25,9 +26,14 @@ export interface QwiltProviderOptions {
   now?: () => number;
   /** Client settings (timeouts, retries) for tests. */
   clientOptions?: Partial<QwiltClientOptions>;
-  /** Where warnings go. Default stderr, which Pulumi shows. */
+  /** Where warnings, progress and status lines go. Default: the engine's log service, else stderr (engine-log.ts). */
+  log?: MessageSink;
+  /** Warnings only, for tests (progress and status lines are dropped); `log` wins. */
   warn?: (message: string) => void;
 }
+
+/** How often the activation wait says how long it has waited (a status line, replaced each time). */
+const STATUS_EVERY_MS = 5000;
 
 interface Configured {
   config: ProviderConfig;
@@ -44,9 +50,12 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     this.#options = options;
   }
 
-  /** Plugin stderr reaches the user's terminal through the Pulumi engine. */
-  #warn(message: string): void {
-    (this.#options.warn ?? ((m: string) => console.warn(`warning: qwilt: ${m}`)))(message);
+  #messages?: MessageSink;
+
+  /** The engine's log (the CLI shows warnings as warnings), or what the options say. */
+  #log(): MessageSink {
+    const { log, warn } = this.#options;
+    return (this.#messages ??= log ?? (warn ? warningsOnly(warn) : engineLog()));
   }
 
   /** Read once: the plugin's environment does not change while it runs. */
@@ -77,7 +86,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
 
   async #setUp(raw: Record<string, unknown>): Promise<Configured> {
     const config = resolveConfig(raw, this.#options.env ?? process.env);
-    for (const w of config.warnings) this.#warn(w);
+    await Promise.all(config.warnings.map((w) => this.#log().warn(w)));
     return { config, clients: new CredentialClients(config, this.#options.clientOptions) };
   }
 
@@ -105,10 +114,16 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     const changed = (k: ArgName) => isUnknown(news[k]) || !sameValue(olds[k], news[k]);
     const replaces: string[] = REPLACE_ARGS.filter(changed);
     const updates = UPDATE_ARGS.filter(changed);
-    // Rotation is time-based: when no argument forces a new key, say which output made it due.
+    // Rotation is time-based: when no argument forces a new key, say which output made it due, and why, in
+    // words (the CLI shows no detailed diff for a dynamic resource: only the inputs that differ, if any).
     const due = replaces.length === 0 ? dueReplacement(olds, news.rotateBeforeDays, this.#now()) : undefined;
-    if (due) replaces.push(due);
-    return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+    if (due) {
+      replaces.push(due);
+      await this.#log().warn(dueMessage(olds, news, due));
+    }
+    // A key not yet known to work: the update waits for it (a refresh keeps the mark, the engine's init errors it drops).
+    const pending = olds.activationPending === true;
+    return { changes: replaces.length > 0 || updates.length > 0 || pending, replaces, deleteBeforeReplace: false };
   }
 
   async create(inputs: CheckedArgs): Promise<dynamic.CreateResult<ApiKeyState>> {
@@ -123,8 +138,8 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     });
     const outs = createdOutputs(inputs, created);
     const id = resourceId(created);
-    if (inputs.waitForActivation) await this.#awaitActivation(client, id, outs);
-    return { id, outs };
+    // From here on the key exists: whatever fails, Pulumi must track it (#awaitActivation throws init failures only).
+    return { id, outs: inputs.waitForActivation ? await this.#awaitActivation(client, id, outs) : outs };
   }
 
   /**
@@ -137,13 +152,30 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     return createSettled(client, req, { now: () => this.#now(), settleMs: clients.settleMs });
   }
 
-  /** Dependents get the key only once it works; if it never does in time, Pulumi tracks it as not initialised. */
-  async #awaitActivation(client: QwiltClient, id: string, outs: ApiKeyState): Promise<void> {
-    const timeoutMs = (outs.activationTimeoutSeconds ?? API_KEY_ARGS.activationTimeoutSeconds.default.value) * 1000;
-    const { active } = await client.waitUntilActive(outs.key, { timeoutMs });
-    if (active) return;
-    const reason = `key ${id} ("${outs.name}") was created but did not become active within ${outs.activationTimeoutSeconds} s; the next \`pulumi up\` waits for it again`;
-    throw Object.assign(new Error(reason), { id, properties: outs, reasons: [reason] });
+  /**
+   * Dependents get the key only once it works. Any failure is an init failure (id, properties, reasons):
+   * the key exists, Pulumi keeps tracking it, marked `activationPending`, and the next `pulumi up` waits again.
+   * Returns the outputs without the mark.
+   */
+  async #awaitActivation(client: QwiltClient, id: string, outs: ApiKeyState): Promise<ApiKeyState> {
+    const seconds = outs.activationTimeoutSeconds ?? API_KEY_ARGS.activationTimeoutSeconds.default.value;
+    const log = this.#log();
+    const started = performance.now();
+    const waited = () => Math.round((performance.now() - started) / 1000);
+    const status = setInterval(() => log.status(`waiting for key ${id} ("${outs.name}") to become active: ${waited()} s of at most ${seconds} s`), STATUS_EVERY_MS);
+    status.unref();
+    let active: boolean;
+    try {
+      ({ active } = await client.waitUntilActive(outs.key, { timeoutMs: seconds * 1000 }));
+    } catch (error) {
+      throw notActivated(id, outs, `seeing whether it works failed: ${describeError(error)}`, adviceFor(error, "run `pulumi up` again"), error);
+    } finally {
+      clearInterval(status);
+    }
+    if (!active) throw notActivated(id, outs, `did not become active within ${seconds} s`);
+    if (waited() * 1000 >= STATUS_EVERY_MS) await log.info(`key ${id} ("${outs.name}") is active, after ${waited()} s`);
+    const { activationPending: _, ...done } = outs;
+    return done;
   }
 
   async read(id: string, props?: ApiKeyState): Promise<dynamic.ReadResult<ApiKeyState>> {
@@ -166,14 +198,16 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
 
   async update(id: string, olds: ApiKeyState, news: CheckedArgs): Promise<dynamic.UpdateResult<ApiKeyState>> {
     const outs: ApiKeyState = { ...olds, ...news, rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) };
-    // Also finishes a create whose activation wait timed out (Pulumi updates such a resource).
-    if (news.waitForActivation) await this.#awaitActivation(await this.#client(olds.orgId), id, outs);
+    // Also finishes a key whose activation wait failed (activationPending; or init errors, which Pulumi updates).
+    if (news.waitForActivation) return { outs: await this.#awaitActivation(await this.#client(olds.orgId), id, outs) };
+    // Not waited for, by request: no longer pending either.
+    delete outs.activationPending;
     return { outs };
   }
 
   async delete(id: string, props: ApiKeyState): Promise<void> {
     if (props.revokeOnDelete === false) {
-      this.#warn(`key "${props.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}`);
+      await this.#log().warn(`key "${props.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}`);
       return;
     }
     try {
@@ -200,6 +234,38 @@ function nameConflict(err: Error, inputs: CheckedArgs): Error {
       "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap)."
     : "Run `pulumi up` again to draw a new name.";
   return new ProviderError(`${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`);
+}
+
+/**
+ * The init failure of a key that exists but is not known to work. The host passes `id`, `properties` and
+ * `reasons` on to the engine (ErrorResourceInitFailed), which keeps the resource and updates it next time.
+ */
+function notActivated(id: string, outs: ApiKeyState, why: string, advice = "", cause?: unknown): ProviderError {
+  const message =
+    `key ${id} ("${outs.name}") was created but ${why}. Pulumi keeps tracking the key (activationPending); ` +
+    `the next \`pulumi up\` waits for it again before handing it on${advice ? `. ${advice}` : "."}`;
+  return Object.assign(new ProviderError(message, cause === undefined ? undefined : { cause }), {
+    id,
+    properties: { ...outs, activationPending: true },
+    reasons: [message],
+  });
+}
+
+/** Why a key is replaced without any argument changing: its time is up. Names the key, its dates and what happens. */
+function dueMessage(olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>, due: "expiresAt" | "rotateAt"): string {
+  const key = `key ${olds.keyId} ("${olds.name}")`;
+  const rotateAt = typeof news.rotateBeforeDays === "number" && olds.expiresAt ? rotateAtOf(olds.expiresAt, news.rotateBeforeDays) : olds.rotateAt;
+  const replacement = `a new key is made${news.waitForActivation === false ? "" : " and waited for until it works"}, then this one is ${
+    olds.revokeOnDelete === false ? "left to expire" : "revoked"
+  }`;
+  return due === "expiresAt"
+    ? `${key} expired at ${olds.expiresAt} and no longer works: \`pulumi up\` replaces it (${replacement})`
+    : `${key} is due for rotation: its rotateAt ${rotateAt} has passed (it expires at ${olds.expiresAt}): \`pulumi up\` replaces it (${replacement})`;
+}
+
+/** Warnings to a function, for tests; progress and status lines dropped. */
+function warningsOnly(warn: (message: string) => void): MessageSink {
+  return { warn: async (m) => warn(m), info: async () => undefined, status: () => undefined };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -44,6 +44,11 @@ export interface ApiKeyComputed {
   expiresAt: string;
   /** ISO-8601 UTC: the first deployment after this replaces the key. */
   rotateAt: string;
+  /**
+   * True while the key exists but is not yet known to work (its activation wait timed out or failed):
+   * the next `pulumi up` waits for it again. Absent otherwise. Kept across a refresh, which does not wait.
+   */
+  activationPending?: boolean;
 }
 
 export type ArgName = keyof ApiKeyArgValues;
@@ -112,6 +117,7 @@ export const API_KEY_COMPUTED = {
   createdAt: { secret: false },
   expiresAt: { secret: false },
   rotateAt: { secret: false },
+  activationPending: { secret: false },
 } as const satisfies { [K in keyof ApiKeyComputed]-?: { secret: boolean } };
 
 type ArgsWith<C extends ArgSpec["change"]> = {
