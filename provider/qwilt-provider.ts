@@ -13,7 +13,8 @@ import { nextAutoName } from "./auto-name";
 import { CredentialClients } from "./credential-clients";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
-import { clientErrorOf, notRead, notRevoked, ProviderError, trackedFailure } from "./error-advice";
+import { engineLog, type MessageSink } from "./engine-log";
+import { adviceFor, clientErrorOf, describeError, notRead, notRevoked, ProviderError, trackedFailure } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
 import { createdOutputs, keyLabel, metadataOutputs, previousLabel, promotedPrevious, recordedOutputs, refreshedPrevious, resourceId, rotatedOutputs } from "./outputs";
 import { planWords } from "./plan-words";
@@ -29,9 +30,14 @@ export interface QwiltProviderOptions {
   now?: () => number;
   /** Client settings (timeouts, retries) for tests. */
   clientOptions?: Partial<QwiltClientOptions>;
-  /** Where warnings go. Default stderr, which Pulumi shows. */
+  /** Where warnings, progress and status lines go. Default: the engine's log service, else stderr (engine-log.ts). */
+  log?: MessageSink;
+  /** Warnings only, for tests (progress and status lines are dropped); `log` wins. */
   warn?: (message: string) => void;
 }
+
+/** How often the activation wait says how long it has waited (a status line, replaced each time). */
+const STATUS_EVERY_MS = 5000;
 
 interface Configured {
   config: ProviderConfig;
@@ -48,9 +54,12 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     this.#options = options;
   }
 
-  /** Plugin stderr reaches the user's terminal through the Pulumi engine. */
-  #warn(message: string): void {
-    (this.#options.warn ?? ((m: string) => console.warn(`warning: qwilt: ${m}`)))(message);
+  #messages?: MessageSink;
+
+  /** The engine's log (the CLI shows warnings as warnings), or what the options say. */
+  #log(): MessageSink {
+    const { log, warn } = this.#options;
+    return (this.#messages ??= log ?? (warn ? warningsOnly(warn) : engineLog()));
   }
 
   /** Read once: the plugin's environment does not change while it runs. */
@@ -81,7 +90,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
 
   async #setUp(raw: Record<string, unknown>): Promise<Configured> {
     const config = resolveConfig(raw, this.#options.env ?? process.env);
-    for (const w of config.warnings) this.#warn(w);
+    await Promise.all(config.warnings.map((w) => this.#log().warn(w)));
     return { config, clients: new CredentialClients(config, this.#options.clientOptions) };
   }
 
@@ -109,8 +118,10 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     const now = this.#now();
     const plan = planFor(olds, news, now);
     // What happens to the key and when, in words: the CLI shows no detailed diff for a dynamic resource.
-    for (const words of planWords(olds, news, plan, now)) this.#warn(words);
-    return { changes: changes(plan), replaces: plan.replaces, deleteBeforeReplace: false };
+    for (const words of planWords(olds, news, plan, now)) await this.#log().warn(words);
+    // A key not yet known to work: the update waits for it (a refresh keeps the mark, the engine's init errors it drops).
+    const pending = olds.activationPending === true;
+    return { changes: changes(plan) || pending, replaces: plan.replaces, deleteBeforeReplace: false };
   }
 
   async create(inputs: CheckedArgs): Promise<dynamic.CreateResult<ApiKeyState>> {
@@ -125,8 +136,8 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     });
     const outs = createdOutputs(inputs, created);
     const id = resourceId(created);
-    if (inputs.waitForActivation) await this.#awaitActivation(client, id, outs);
-    return { id, outs };
+    // From here on the key exists: whatever fails, Pulumi must track it (#awaitActivation throws init failures only).
+    return { id, outs: inputs.waitForActivation ? await this.#awaitActivation(client, id, outs) : outs };
   }
 
   /**
@@ -139,13 +150,30 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     return createSettled(client, req, { now: () => this.#now(), settleMs: clients.settleMs, keep });
   }
 
-  /** Dependents get the key only once it works; if it never does in time, Pulumi tracks it as not initialised. */
-  async #awaitActivation(client: QwiltClient, id: string, outs: ApiKeyState): Promise<void> {
-    const timeoutMs = (outs.activationTimeoutSeconds ?? API_KEY_ARGS.activationTimeoutSeconds.default.value) * 1000;
-    const { active } = await client.waitUntilActive(outs.key, { timeoutMs });
-    if (active) return;
-    const reason = `key ${id} ("${outs.name}") was created but did not become active within ${outs.activationTimeoutSeconds} s; the next \`pulumi up\` waits for it again`;
-    throw Object.assign(new Error(reason), { id, properties: outs, reasons: [reason] });
+  /**
+   * Dependents get the key only once it works. Any failure is an init failure (id, properties, reasons):
+   * the key exists, Pulumi keeps tracking it, marked `activationPending`, and the next `pulumi up` waits again.
+   * Returns the outputs without the mark.
+   */
+  async #awaitActivation(client: QwiltClient, id: string, outs: ApiKeyState): Promise<ApiKeyState> {
+    const seconds = outs.activationTimeoutSeconds ?? API_KEY_ARGS.activationTimeoutSeconds.default.value;
+    const log = this.#log();
+    const started = performance.now();
+    const waited = () => Math.round((performance.now() - started) / 1000);
+    const status = setInterval(() => log.status(`waiting for ${keyLabel(outs)} to become active: ${waited()} s of at most ${seconds} s`), STATUS_EVERY_MS);
+    status.unref();
+    let active: boolean;
+    try {
+      ({ active } = await client.waitUntilActive(outs.key, { timeoutMs: seconds * 1000 }));
+    } catch (error) {
+      throw notActivated(id, outs, `seeing whether it works failed: ${describeError(error)}`, adviceFor(error, "run `pulumi up` again"), error);
+    } finally {
+      clearInterval(status);
+    }
+    if (!active) throw notActivated(id, outs, `did not become active within ${seconds} s`);
+    if (waited() * 1000 >= STATUS_EVERY_MS) await log.info(`${keyLabel(outs)} is active, after ${waited()} s`);
+    const { activationPending: _, ...done } = outs;
+    return done;
   }
 
   async read(id: string, props?: ApiKeyState): Promise<dynamic.ReadResult<ApiKeyState>> {
@@ -171,7 +199,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
 
     if (live(info, String(props.name))) {
       if (stored && !previous) {
-        this.#warn(`the previous ${previousLabel(props, stored)} is gone from Qwilt (revoked or expired): Pulumi stops tracking it; ${keyLabel(props)} stays`);
+        await this.#log().warn(`the previous ${previousLabel(props, stored)} is gone from Qwilt (revoked or expired): Pulumi stops tracking it; ${keyLabel(props)} stays`);
       }
       const outs = withPrevious({ ...props, ...metadataOutputs(info, props.rotateBeforeDays) }, previous);
       // The API never returns the key again: keep the one we hold. (Pulumi's typings give `inputs` the outputs' type.)
@@ -183,7 +211,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     // nothing live goes untracked and consumers still holding it keep working; its schedule, or the arguments it
     // no longer matches, make the next `pulumi up` rotate it. (A refresh, which may be a preview, revokes nothing.)
     const outs = promotedPrevious(props, previous, previousInfo!);
-    this.#warn(
+    await this.#log().warn(
       `${keyLabel(props)} is gone from Qwilt (revoked or expired), but its previous ${previousLabel(props, stored!)} still works until ${previous.expiresAt}: ` +
         `Pulumi now tracks that one as the current key (keyId ${previous.keyId}); the next \`pulumi up\` makes a new key when its rotateAt (${outs.rotateAt}) has passed or its arguments no longer match`,
     );
@@ -205,13 +233,14 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     let changed = false;
     const failed = (error: unknown) => (changed ? trackedFailure(id, outs, error) : error);
 
-    if (plan.revokesPrevious) {
-      const { key: previous, why } = plan.revokesPrevious;
+    // At most one previous key: a rotation while one is live revokes it first (nothing is made until it is gone).
+    if (plan.revokesPrevious?.why === "room") {
+      const { key: previous } = plan.revokesPrevious;
       try {
         await this.#revokeIfLive(client, previous);
       } catch (error) {
         const cause = notRevoked(error, previous.name, resourceId({ organization: olds.organization, keyId: previous.keyId }), "previous key");
-        throw failed(why === "room" ? new ProviderError(`${cause.message} ${keyLabel(olds)} is rotated only once it is gone (a key keeps at most one previous key).`, { cause: error }) : cause);
+        throw failed(new ProviderError(`${cause.message} ${keyLabel(olds)} is rotated only once it is gone (a key keeps at most one previous key).`, { cause: error }));
       }
       outs = withPrevious(outs, undefined);
       changed = true;
@@ -233,19 +262,28 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
       changed = true;
     }
 
-    // Also finishes a key whose activation wait failed (Pulumi updates a resource with init errors).
-    if (news.waitForActivation && (rotated || olds.activationPending)) await this.#awaitActivation(client, id, outs);
-    delete outs.activationPending;
+    // Dependents get the key only once it works. Also finishes a key whose activation wait failed (activationPending,
+    // or init errors, which Pulumi updates); never revokes the previous key before the current one is known to work.
+    if (news.waitForActivation) {
+      outs = await this.#awaitActivation(client, id, outs);
+      changed ||= olds.activationPending === true;
+    } else if (outs.activationPending !== undefined) {
+      // Not waited for, by request: no longer pending either.
+      delete outs.activationPending;
+      changed = true;
+    }
 
-    // The old key of a rotation had already expired (or overlapDays cut it short): the new key works, so revoke it now.
+    // The previous key's time is up, or the old key of this rotation had already expired (or overlapDays cut it short).
     const previous = previousOf(outs);
-    if (rotated && previous && previousDue(previous, now)) {
+    if (previous && previousDue(previous, now)) {
       try {
         await this.#revokeIfLive(client, previous);
         outs = withPrevious(outs, undefined);
       } catch (error) {
-        // The new key is in place: keep the old one in state, and let the next `pulumi up` revoke it.
-        this.#warn(`${notRevoked(error, previous.name, resourceId({ organization: outs.organization, keyId: previous.keyId }), "previous key").message} The next \`pulumi up\` revokes it.`);
+        const cause = notRevoked(error, previous.name, resourceId({ organization: outs.organization, keyId: previous.keyId }), "previous key");
+        // The new key is in place and handed on: keep the old one in state, and let the next `pulumi up` revoke it.
+        if (rotated) await this.#log().warn(`${cause.message} The next \`pulumi up\` revokes it.`);
+        else throw failed(cause);
       }
     }
     return { outs };
@@ -256,7 +294,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     const previous = previousOf(props);
     if (props.revokeOnDelete === false) {
       const also = previous ? `, nor is its previous ${previousLabel(props, previous)}, which expires at ${previous.expiresAt}` : "";
-      this.#warn(`key "${props.name}" (${resourceId(props)}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}${also}`);
+      await this.#log().warn(`key "${props.name}" (${resourceId(props)}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}${also}`);
       return;
     }
     const failures: Error[] = [];
@@ -303,6 +341,27 @@ function nameConflict(err: Error, inputs: CheckedArgs, rotating?: Partial<ApiKey
       : "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
         "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap).";
   return new ProviderError(`${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`);
+}
+
+/**
+ * The init failure of a key that exists but is not known to work. The host passes `id`, `properties` and
+ * `reasons` on to the engine (ErrorResourceInitFailed), which keeps the resource and updates it next time.
+ * The message names the key by its keyId: after a rotation in place, the resource `id` names an older key.
+ */
+function notActivated(id: string, outs: ApiKeyState, why: string, advice = "", cause?: unknown): ProviderError {
+  const message =
+    `${keyLabel(outs)} was created but ${why}. Pulumi keeps tracking the key (activationPending); ` +
+    `the next \`pulumi up\` waits for it again before handing it on${advice ? `. ${advice}` : "."}`;
+  return Object.assign(new ProviderError(message, cause === undefined ? undefined : { cause }), {
+    id,
+    properties: { ...outs, activationPending: true },
+    reasons: [message],
+  });
+}
+
+/** Warnings to a function, for tests; progress and status lines dropped. */
+function warningsOnly(warn: (message: string) => void): MessageSink {
+  return { warn: async (m) => warn(m), info: async () => undefined, status: () => undefined };
 }
 
 /** The whole stack config, when the host hands it over; else the keys we know. */

@@ -1,6 +1,7 @@
 /**
- * Every fault the simulator can inject × every operation, through Pulumi's real provider plugin with the
- * packed package. After each case the simulator's live keys must equal the keys the test's state holds:
+ * Every fault the simulator can inject × every operation (create; the activation wait of a create with
+ * waitForActivation, after its POST went through; read; delete; login), through Pulumi's real provider
+ * plugin with the packed package. After each case the simulator's live keys must equal the keys the test's state holds:
  * none orphaned, none lost, none duplicated. Then the login under concurrency, expiry and a wrong password,
  * and one plugin process surviving operations that throw.
  */
@@ -34,11 +35,13 @@ type FaultName = keyof typeof FAULTS;
 // Spelled out: Object.keys would list the integer-like "500" before "429 + Retry-After".
 const FAULT_NAMES: FaultName[] = ["429 + Retry-After", "500", "502", "503", "delay > timeout", "reset", "malformed body", "schema violation", "lost answer"];
 
-type Op = "create" | "read" | "delete" | "login";
-const OPS: Op[] = ["create", "read", "delete", "login"];
+type Op = "create" | "activate" | "read" | "delete" | "login";
+const OPS: Op[] = ["create", "activate", "read", "delete", "login"];
 /** Where each operation's fault is injected. Read covers the key's GET and the organization's list (refresh may use either). */
 const ROUTES: Record<Op, { method: string; path: string }> = {
   create: { method: "POST", path: "/api/1/api-keys" },
+  // A create with waitForActivation: the POST goes through, the new key's check (a list call made with it) is faulted.
+  activate: { method: "GET", path: "/api/1/api-keys" },
   read: { method: "GET", path: "/api/1/api-keys*" },
   delete: { method: "DELETE", path: "/api/1/api-keys/*" },
   login: { method: "GET", path: "/login" },
@@ -75,6 +78,8 @@ const EXPECTED: Record<Op, Record<FaultName, Outcome>> = {
     "schema violation": LISTED_REVOKED,
     "lost answer": LISTED_REVOKED,
   }),
+  // Every error here is an init failure: the key exists, and Pulumi tracks it as not yet known to work.
+  activate: outcomes({ "malformed body": GARBLED, "schema violation": GARBLED }),
   read: outcomes({ "malformed body": GARBLED, "schema violation": GARBLED }),
   delete: outcomes({
     // Every answer lost, but the first revoke landed: a lookup confirms the key is gone.
@@ -119,6 +124,15 @@ function expectedError(op: Op, fault: FaultName, c: { name: string; id: string; 
     if (fault === "malformed body") return `${twice}unexpected response — the 200 answer is not JSON (23 characters)). ${none} ${reportUp}`;
     if (fault === "schema violation") return new RegExp(`^${esc(twice)}unexpected response — keyId: .*\\)\\. ${esc(two)} ${esc(reportUp)}$`);
     return new RegExp(`^${esc(twice)}${CONNECTION}\\)\\. ${esc(fault === "reset" ? none : two)} ${esc(TEMPORARY.connection + up)}$`);
+  }
+  if (op === "activate") {
+    const head = `^key ${esc(c.id)} \\("${esc(c.name)}"\\) was created but seeing whether it works failed: GET /api/1/api-keys: `;
+    const tail = "\\. Pulumi keeps tracking the key \\(activationPending\\); the next `pulumi up` waits for it again before handing it on\\. ";
+    if (status(fault)) return new RegExp(`${head}${esc(statusLine(fault))}${tail}${esc(TEMPORARY[kind] + up)}$`);
+    if (fault === "delay > timeout") return new RegExp(`${head}no answer within ${TIMEOUT_MS} ms${tail}${esc(TEMPORARY.timeout + up)}$`);
+    if (fault === "malformed body") return new RegExp(`${head}unexpected response — the 200 answer is not JSON \\(23 characters\\)${tail}${esc(reportUp)}$`);
+    if (fault === "schema violation") return new RegExp(`${head}unexpected response — .*${tail}${esc(reportUp)}$`);
+    return new RegExp(`${head}${CONNECTION}${tail}${esc(TEMPORARY.connection + up)}$`);
   }
   if (op === "read") {
     const head = `^Could not read key "${esc(c.name)}" \\(${esc(c.id)}\\): GET /api/1/api-keys(?:/${c.keyId})?: `;
@@ -201,8 +215,9 @@ class Group {
     let error: PluginCallError | undefined;
     let id = target?.id ?? "";
     try {
-      if (op === "create" || op === "login") {
-        id = (await this.createKey(name, op === "login" ? { orgId: org } : {})).id;
+      if (op === "create" || op === "login" || op === "activate") {
+        const extra = op === "login" ? { orgId: org } : op === "activate" ? { waitForActivation: true } : {};
+        id = (await this.createKey(name, extra)).id;
       } else if (op === "read") {
         const read = await this.plugin.read(urnOf(name), target!.id, target!.properties);
         if (read.id !== target!.id || read.properties.key !== target!.properties.key) this.problems.push(`${name}: read changed the resource`);
@@ -215,6 +230,9 @@ class Group {
       error = e;
       // A half-made resource is tracked by Pulumi: it counts as state.
       if (e.initFailure?.id) this.state.set(e.initFailure.id, e.initFailure.properties);
+      id = e.initFailure?.id || id;
+      // A key made but not known to work is tracked, and marked so that the next up waits for it again.
+      if (op === "activate" && e.initFailure?.properties.activationPending !== true) this.problems.push(`${name}: not an init failure marked activationPending: ${e.message}`);
     }
     const elapsed = Date.now() - started;
     sim.faults.clear();
@@ -259,7 +277,7 @@ class Group {
   }
 }
 
-const rows: Record<Op, Record<string, string>> = { create: {}, read: {}, delete: {}, login: {} };
+const rows: Record<Op, Record<string, string>> = { create: {}, activate: {}, read: {}, delete: {}, login: {} };
 
 function printMatrix(): void {
   const cols = OPS.flatMap((op) => (["once", "always"] as Mode[]).map((mode) => ({ op, mode, title: `${op} (${mode})` })));
@@ -279,7 +297,7 @@ function printMatrix(): void {
   );
 }
 
-describe("fault matrix: every fault × create, read, delete, login, through the plugin", () => {
+describe("fault matrix: every fault × create, activation, read, delete, login, through the plugin", () => {
   let provider: string;
   beforeAll(() => {
     provider = serializedProvider(inject("packedProject"));

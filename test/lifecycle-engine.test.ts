@@ -85,6 +85,7 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         s.advanceClock(24 * DAY);
         const refresh = await s.step("clock +24 d, refresh", (st) => st.refresh());
         expectOk(refresh);
+        expect(refresh.diagnostics!.map((d) => d.severity)).toEqual(["warning"]);
         expect(stepsOf(refresh, ["deployer"])).toEqual([["refresh-changed", "deployer", ["rotateAt"]]]);
         expect(stepsOf(refresh, ["reporting", "deployer-ci"]).sort()).toEqual([
           ["refresh", "deployer-ci"],
@@ -92,8 +93,21 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         ]);
         expect(writes(refresh.api)).toEqual([]);
 
+        // Preview and up both say why the key is replaced, naming it and its dates (the CLI shows only [diff: ~name]).
+        const deployer = (await s.resource("deployer")).outputs;
+        const why = {
+          severity: "warning",
+          urn: "",
+          ephemeral: false,
+          message: `key ${deployer.keyId} ("${deployer.name}") is due for rotation: its rotateAt ${deployer.rotateAt} has passed (it expires at ${deployer.expiresAt}): \`pulumi up\` replaces it (a new key is made and waited for until it works, then this one is revoked)`,
+        };
+        const preview = await s.step("preview", (st) => st.preview());
+        expectOk(preview);
+        expect(preview.diagnostics).toEqual([why]);
         const up = await s.step("up", (st) => st.up());
         expectOk(up);
+        expect(up.diagnostics).toEqual([why]);
+        expect(up.output).toContain(`warning: ${why.message}`);
         const rotation = up.steps!.find((st) => st.op === "create-replacement")!;
         expect(rotation).toMatchObject({ name: "deployer", replaces: ["rotateAt"], diff: "~name" });
         expect(up.steps!.find((st) => st.name === "deployer-ci")).toMatchObject({ op: "update", diff: "~key,keyId" });
@@ -140,7 +154,7 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
       { label: "engine: leftover delete" },
     ));
 
-  it("an update that ends in an init failure keeps the old inputs with the new outputs; a refresh clears init errors", () =>
+  it("an update that ends in an init failure keeps the old inputs with the new outputs; a refresh clears init errors but not the pending activation, which the next up finishes", () =>
     scenario(
       "08-failed-create",
       async (s) => {
@@ -165,8 +179,25 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         activate();
         const refresh = await s.step("refresh", (st) => st.refresh());
         expectOk(refresh);
-        expect((await s.resource("deployer")).initErrors).toBeUndefined();
+        const refreshed = await s.resource("deployer");
+        expect(refreshed.initErrors).toBeUndefined();
+        // The pending activation survives in the outputs, and the refresh's diff already says the key will change.
+        expect(refreshed.outputs.activationPending).toBe(true);
+        expect(stepsOf(refresh)).toEqual([["refresh-changed", "deployer"]]);
         expect(s.liveKeys().map((k) => k.keyId)).toEqual([made.outputs.keyId]);
+
+        // So the next up, without init errors to go by, still waits for the key, and only then hands it on.
+        const up = await s.step("up after the refresh", (st) => st.up());
+        expectOk(up);
+        expect(stepsOf(up)).toEqual([
+          ["update", "deployer"],
+          ["create", "deployer-ci"],
+        ]);
+        expect(callCounts(up.api)).toEqual({ [`GET ${KEYS} 200`]: 1 });
+        const finished = await s.resource("deployer");
+        expect(finished.outputs.activationPending).toBeUndefined();
+        expect(finished.outputs.keyId).toBe(made.outputs.keyId);
+        expect(s.ciSecret()).toEqual({ keyId: made.outputs.keyId, key: await s.key("deployer") });
       },
       { label: "engine: update init failure" },
     ));
