@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startSimulator, type SimKey, type SimRequest, type Simulator, type SimulatorOptions } from "../sdk/simulator";
 import { addExamples, compile, compiledExample, type Example } from "./helpers/compile-examples";
@@ -21,7 +22,8 @@ import { HarnessStack } from "./lifecycle/harness/stack.js";
 import type { StackState, StateResource } from "./lifecycle/harness/state-file.js";
 import { isSecret, reveal, secret } from "./lifecycle/harness/wire.js";
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 const KEYS = "/api/1/api-keys";
 const API_KEY_TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
 const SECRET_FILE_TYPE = "pulumi-nodejs:dynamic/example:SecretFile";
@@ -199,6 +201,56 @@ function simKey(o: Record<string, any>, permission: "MediaViewer" | "MediaEditor
     revoked: false,
     activeAt: expect.any(String),
   };
+}
+
+/**
+ * examples/overlap's key, read by examples/consumer/reader through a StackReference, and used by a consumer
+ * outside both stacks (a service configured from the reader's output) that calls Qwilt once an hour on the
+ * simulated clock: day 0 both stacks run; the producer's up past rotateAt rotates the key; a day of calls
+ * follows before the reader runs again. `counts` is what the consumer got, by status; `readerUp` and
+ * `consume` carry on from there.
+ */
+async function rotateWithReaderADayLate(sim: Simulator, open: (e: Example) => ExampleStack, overlapDays: number) {
+  const e = open("overlap");
+  Object.assign(e.stack.config, { validForDays: "10", rotateBeforeDays: "3", overlapDays: String(overlapDays) });
+  const reader = open("consumer/reader");
+  const producerStack = "organization/qwilt-overlap/dev";
+  reader.stack.stackReferences = { [producerStack]: e.stack.stateFile };
+  reader.stack.config.producerStack = producerStack;
+  const label = `overlapDays ${overlapDays}`;
+
+  const counts: Record<number, number> = {};
+  let held = "";
+  const readerUp = async (when: string) => {
+    expectOk(await reader.step(`${label}: reader up (${when})`, (s) => s.up()));
+    held = reveal(reader.state().outputs.producerKey);
+    return held;
+  };
+  /** The consumer's calls, one an hour for `hours` hours, with the key the reader handed it last. */
+  const consume = async (hours: number) => {
+    for (let i = 0; i < hours; i++) {
+      e.advanceClock(HOUR);
+      const res = await request(`${sim.url}${KEYS}`, { headers: { "x-api-key": held } });
+      await res.body.dump();
+      counts[res.statusCode] = (counts[res.statusCode] ?? 0) + 1;
+    }
+  };
+
+  expectOk(await e.step(`${label}: up`, (s) => s.up()));
+  const first = e.resource("shared-reporting").outputs;
+  expect(first).toMatchObject({ permission: "viewer", validForDays: 10, rotateBeforeDays: 3, overlapDays });
+  expect(await readerUp("day 0")).toBe(e.key("shared-reporting"));
+
+  // Day 7 + 1 h: past rotateAt. The producer's nightly up rotates the key; the reader has not run yet.
+  await consume(7 * 24 + 1);
+  const rotate = await e.step(`${label}: up past rotateAt`, (s) => s.up());
+  expectOk(rotate);
+  const rotated = e.resource("shared-reporting");
+  expect(rotated.outputs.keyId).not.toBe(first.keyId);
+  expect(e.key("shared-reporting")).not.toBe(held);
+  // A day goes by before the reader's next up.
+  await consume(24);
+  return { e, counts, first, rotated, rotate, readerUp, consume, label };
 }
 
 /** Validity and rotation lead of a key's outputs, in days. */
@@ -422,5 +474,73 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
       });
 
       await e.destroyRevokes([warmer.keyId, logs.keyId]);
+    }));
+  it("overlap: a stack that reads the key through a StackReference a day after the rotation never holds a revoked key with overlapDays 2; with 0 it does", () =>
+    withSimulator({}, async (sim, open) => {
+      // The control (overlapDays 0, today's default) against its own simulator, side by side.
+      let controlCounts: Record<number, number> = {};
+      const control = withSimulator({}, async (controlSim, openControl) => {
+        const { counts, rotate, first } = await rotateWithReaderADayLate(controlSim, openControl, 0);
+        expect(stepsOf(rotate)).toEqual([
+          ["create-replacement", "shared-reporting", ["rotateAt"]],
+          ["delete-replaced", "shared-reporting"],
+        ]);
+        expect(writes(rotate.api)).toEqual([`POST ${KEYS}`, `DELETE ${KEYS}/${first.keyId}`]);
+        controlCounts = counts;
+      });
+      const { e, counts, first, rotated, rotate, readerUp, consume, label } = await rotateWithReaderADayLate(sim, open, 2);
+      const second = rotated.outputs;
+      // The reader runs a day late and hands on the new key; past previousRevokeAt (the rotation + 2 days) the producer runs again.
+      expect(await readerUp("a day after the rotation")).toBe(e.key("shared-reporting"));
+      await consume(25);
+      const later = await e.step(`${label}: up past previousRevokeAt`, (s) => s.up());
+      expectOk(later);
+      await consume(6);
+      await control;
+
+      const calls = Object.values(counts).reduce((a, b) => a + b, 0);
+      console.log(
+        `a consumer outside the stack (configured from a second stack's StackReference, whose up runs a day after the rotation; one call an hour): ` +
+          `overlapDays 2: ${JSON.stringify(counts)} over ${calls} calls (day 0 to 6 h after the up past previousRevokeAt); ` +
+          `overlapDays 0, the default: ${JSON.stringify(controlCounts)} (day 0 to the reader's up a day after the rotation)`,
+      );
+      expect(counts[401] ?? 0).toBe(0);
+      expect(counts[200]).toBe(calls);
+      // The day between the rotation and the reader's up: every call refused.
+      expect(controlCounts).toEqual({ 200: 7 * 24 + 1, 401: 24 });
+
+      // The rotation was an update of the same resource: the new key current, the old one kept as the previous key.
+      expect(stepsOf(rotate)).toEqual([["update", "shared-reporting"]]);
+      expect(writes(rotate.api)).toEqual([`POST ${KEYS}`]);
+      expect(second).toMatchObject({ previousKeyId: first.keyId, previousName: first.name, previousExpiresAt: first.expiresAt });
+      expect(second.previousRevokeAt).toBe(new Date(Date.parse(second.createdAt) + 2 * DAY).toISOString());
+      expect(rotated.id).toBe(`org-1/${first.keyId}`);
+      expect(isSecret(rotated.outputs.previousKey)).toBe(true);
+      expect(rotate.outputs).toEqual({
+        key: "[secret]",
+        keyId: second.keyId,
+        expiresAt: second.expiresAt,
+        rotateAt: second.rotateAt,
+        previousKeyId: first.keyId,
+        previousRevokeAt: second.previousRevokeAt,
+      });
+      expect(rotate.diagnostics).toContainEqual(
+        expect.objectContaining({
+          severity: "warning",
+          message: expect.stringMatching(/is due for rotation: .*`pulumi up` rotates it in place \(a new key is made and waited for until it works; this one keeps working as the previous key until about /),
+        }),
+      );
+      // The up past previousRevokeAt revokes the previous key, and nothing else.
+      expect(stepsOf(later)).toEqual([["update", "shared-reporting"]]);
+      expect(writes(later.api)).toEqual([`DELETE ${KEYS}/${first.keyId}`]);
+      expect(later.diagnostics).toContainEqual(
+        expect.objectContaining({
+          severity: "warning",
+          message: `previous key org-1/${first.keyId} ("${first.name}") is revoked by \`pulumi up\`: its previousRevokeAt ${second.previousRevokeAt} has passed`,
+        }),
+      );
+      expect(later.outputs).toEqual({ key: "[secret]", keyId: second.keyId, expiresAt: second.expiresAt, rotateAt: second.rotateAt });
+      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap").map((k) => k.keyId)).toEqual([second.keyId]);
+      await e.destroyRevokes([second.keyId]);
     }));
 });

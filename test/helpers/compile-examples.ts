@@ -14,7 +14,7 @@ const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 const EXAMPLES_DIR = join(REPO, "examples");
 
 /** Every example, each a Pulumi project of its own. */
-export const EXAMPLES = ["basic", "rotation", "consumer", "consumer/reader", "multi-org", "per-service"] as const;
+export const EXAMPLES = ["basic", "rotation", "consumer", "consumer/reader", "multi-org", "per-service", "overlap"] as const;
 export type Example = (typeof EXAMPLES)[number];
 
 /** The compiler options `pulumi new typescript` writes. */
