@@ -336,7 +336,7 @@ function nameConflict(err: Error, inputs: CheckedArgs, rotating?: Partial<ApiKey
   const advice = !fixed
     ? "Run `pulumi up` again to draw a new name."
     : rotating
-      ? `${keyLabel(rotating)} keeps working as the previous key of this rotation in place (overlapDays: ${inputs.overlapDays}), so the new key cannot have its name: ` +
+      ? `This rotation in place (overlapDays: ${inputs.overlapDays}) keeps ${keyLabel(rotating)} working as the previous key, so the new key cannot have its name: ` +
         "remove `name` so the provider auto-names keys (each new key then gets a new name, and both keys work during the overlap)."
       : "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
         "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap).";

@@ -1,6 +1,7 @@
 /**
  * Every fault the simulator can inject × every operation (create; the activation wait of a create with
- * waitForActivation, after its POST went through; read; delete; login), through Pulumi's real provider
+ * waitForActivation, after its POST went through; the new key's create of a rotation in place (overlapDays),
+ * whose old key, under the same fixed name, lives on as the previous key; read; delete; login), through Pulumi's real provider
  * plugin with the packed package. After each case the simulator's live keys must equal the keys the test's state holds:
  * none orphaned, none lost, none duplicated. Then the login under concurrency, expiry and a wrong password,
  * and one plugin process surviving operations that throw.
@@ -35,13 +36,15 @@ type FaultName = keyof typeof FAULTS;
 // Spelled out: Object.keys would list the integer-like "500" before "429 + Retry-After".
 const FAULT_NAMES: FaultName[] = ["429 + Retry-After", "500", "502", "503", "delay > timeout", "reset", "malformed body", "schema violation", "lost answer"];
 
-type Op = "create" | "activate" | "read" | "delete" | "login";
-const OPS: Op[] = ["create", "activate", "read", "delete", "login"];
+type Op = "create" | "activate" | "rotate" | "read" | "delete" | "login";
+const OPS: Op[] = ["create", "activate", "rotate", "read", "delete", "login"];
 /** Where each operation's fault is injected. Read covers the key's GET and the organization's list (refresh may use either). */
 const ROUTES: Record<Op, { method: string; path: string }> = {
   create: { method: "POST", path: "/api/1/api-keys" },
   // A create with waitForActivation: the POST goes through, the new key's check (a list call made with it) is faulted.
   activate: { method: "GET", path: "/api/1/api-keys" },
+  // An update that rotates a key in place: the new key's POST is faulted; the old key keeps its name and must survive.
+  rotate: { method: "POST", path: "/api/1/api-keys" },
   read: { method: "GET", path: "/api/1/api-keys*" },
   delete: { method: "DELETE", path: "/api/1/api-keys/*" },
   login: { method: "GET", path: "/login" },
@@ -67,17 +70,22 @@ const GARBLED: Outcome = ["error ×1", "error ×1"];
 const outcomes = (others: Partial<Record<FaultName, Outcome>>) =>
   Object.fromEntries(FAULT_NAMES.map((f) => [f, others[f] ?? RETRIED])) as Record<FaultName, Outcome>;
 
+/** A create's row: a POST without a clear answer is settled by looking. */
+const CREATE = outcomes({
+  "500": LISTED,
+  "502": LISTED,
+  "503": LISTED,
+  "delay > timeout": LISTED_REVOKED,
+  reset: LISTED,
+  "malformed body": LISTED,
+  "schema violation": LISTED_REVOKED,
+  "lost answer": LISTED_REVOKED,
+});
+
 const EXPECTED: Record<Op, Record<FaultName, Outcome>> = {
-  create: outcomes({
-    "500": LISTED,
-    "502": LISTED,
-    "503": LISTED,
-    "delay > timeout": LISTED_REVOKED,
-    reset: LISTED,
-    "malformed body": LISTED,
-    "schema violation": LISTED_REVOKED,
-    "lost answer": LISTED_REVOKED,
-  }),
+  create: CREATE,
+  // The same as a create: the strays found by name are the new POSTs' only, never the old key of that name.
+  rotate: CREATE,
   // Every error here is an init failure: the key exists, and Pulumi tracks it as not yet known to work.
   activate: outcomes({ "malformed body": GARBLED, "schema violation": GARBLED }),
   read: outcomes({ "malformed body": GARBLED, "schema violation": GARBLED }),
@@ -114,7 +122,7 @@ function expectedError(op: Op, fault: FaultName, c: { name: string; id: string; 
   const reportUp = "Run `pulumi up` again; if it happens again, Qwilt's API may have changed or a proxy is mangling its answers: please report it.";
   const reportAgain = "Run the command again; if it happens again, Qwilt's API may have changed or a proxy is mangling its answers: please report it.";
   const kind = status(fault) === 429 ? "rate" : status(fault) ? "server" : fault === "delay > timeout" ? "timeout" : "connection";
-  if (op === "create") {
+  if (op === "create" || op === "rotate") {
     if (fault === "429 + Retry-After") return `POST /api/1/api-keys: ${statusLine(fault)}. No key was created. ${TEMPORARY.rate}${up}`;
     const twice = `Creating key "${c.name}" failed twice without a clear answer (last: POST /api/1/api-keys: `;
     const none = `No key named "${c.name}" was made, so nothing is left behind.`;
@@ -184,8 +192,9 @@ class Group {
   liveIds(): string[] {
     return this.sim.liveKeys().filter((k) => k.name !== "bootstrap").map((k) => `${k.orgId}/${k.keyId}`).sort();
   }
+  /** Each resource's current key and, after a rotation in place, its previous key. */
   stateIds(): string[] {
-    return [...this.state.keys()].sort();
+    return [...this.state.values()].flatMap((p) => [p.keyId, p.previousKeyId].filter((k) => k !== undefined).map((k) => `${p.organization}/${k}`)).sort();
   }
 
   async createKey(name: string, extra: Props = {}): Promise<{ id: string; properties: Props }> {
@@ -204,6 +213,7 @@ class Group {
     // Set up without faults: the key to read or delete, or the organization whose first login is faulted.
     let target: { id: string; properties: Props } | undefined;
     if (op === "read" || op === "delete") target = await this.createKey(name);
+    if (op === "rotate") target = await this.createKey(name, { overlapDays: 1 });
     if (op === "login") {
       sim.addOrganization(org);
       sim.addUser(org, sim.user.email, sim.user.password);
@@ -218,6 +228,13 @@ class Group {
       if (op === "create" || op === "login" || op === "activate") {
         const extra = op === "login" ? { orgId: org } : op === "activate" ? { waitForActivation: true } : {};
         id = (await this.createKey(name, extra)).id;
+      } else if (op === "rotate") {
+        const urn = urnOf(name);
+        const news = { permission: "viewer", validForDays: 7, name, waitForActivation: false, overlapDays: 1, description: "rotated", __resourceName: name, __provider: this.provider };
+        const { inputs } = await this.plugin.check(urn, target!.properties, news);
+        const { properties } = await this.plugin.update(urn, target!.id, target!.properties, inputs);
+        if (properties.previousKeyId !== target!.properties.keyId) this.problems.push(`${name}: the old key is not the previous key`);
+        this.state.set(target!.id, properties);
       } else if (op === "read") {
         const read = await this.plugin.read(urnOf(name), target!.id, target!.properties);
         if (read.id !== target!.id || read.properties.key !== target!.properties.key) this.problems.push(`${name}: read changed the resource`);
@@ -242,7 +259,7 @@ class Group {
     const route = ROUTES[op];
     const onRoute = sim.requests.filter((r) => r.method === route.method && (route.path.endsWith("*") ? r.path.startsWith(route.path.slice(0, -1)) : r.path === route.path));
     let cell = `${error ? "error" : "ok"} ×${onRoute.length}`;
-    if (op === "create") {
+    if (op === "create" || op === "rotate") {
       const listed = sim.requests.filter((r) => r.method === "GET" && r.path === "/api/1/api-keys").length;
       const revoked = sim.requests.filter((r) => r.method === "DELETE" && r.status === 204).length;
       if (listed) cell += ", listed";
@@ -277,7 +294,7 @@ class Group {
   }
 }
 
-const rows: Record<Op, Record<string, string>> = { create: {}, activate: {}, read: {}, delete: {}, login: {} };
+const rows: Record<Op, Record<string, string>> = { create: {}, activate: {}, rotate: {}, read: {}, delete: {}, login: {} };
 
 function printMatrix(): void {
   const cols = OPS.flatMap((op) => (["once", "always"] as Mode[]).map((mode) => ({ op, mode, title: `${op} (${mode})` })));
@@ -297,7 +314,7 @@ function printMatrix(): void {
   );
 }
 
-describe("fault matrix: every fault × create, activation, read, delete, login, through the plugin", () => {
+describe("fault matrix: every fault × create, activation, rotation in place, read, delete, login, through the plugin", () => {
   let provider: string;
   beforeAll(() => {
     provider = serializedProvider(inject("packedProject"));

@@ -1,9 +1,10 @@
 /**
  * Where Qwilt requires unique key names, create-before-delete must still work: auto-named keys
- * get a fresh name on replacement; a fixed name gets a clear error saying what to do.
+ * get a fresh name on replacement; a fixed name gets a clear error saying what to do. The same for
+ * a rotation in place (overlapDays), whose old key lives on beside the new one as the previous key.
  */
 import { describe, expect, it } from "vitest";
-import { urnOf } from "./helpers/plugin";
+import { PluginCallError, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
 
 const { sim, plugin, args } = usePluginFixture({ simulator: { uniqueNames: true }, argDefaults: { waitForActivation: false } });
@@ -35,5 +36,39 @@ describe("unique key names", () => {
     const again = await plugin.create(urn, (await plugin.check(urn, {}, args("fixed", { permission: "editor", validForDays: 10, name: "ci-deployer" }))).inputs);
     expect(again.properties.permission).toBe("editor");
     await plugin.delete(urn, again.id, again.properties);
+  });
+
+  it("rotates an auto-named key in place (overlapDays): the new key gets a fresh name, both stay live", async () => {
+    const urn = urnOf("overlap-auto");
+    const a = { permission: "viewer", validForDays: 10, overlapDays: 2 };
+    const checked = await plugin.check(urn, {}, args("overlap-auto", a));
+    const first = await plugin.create(urn, checked.inputs);
+    const news = (await plugin.check(urn, checked.inputs, args("overlap-auto", { ...a, description: "renewed" }))).inputs;
+    expect(await plugin.diff(urn, first.id, first.properties, news)).toMatchObject({ changes: "some", replaces: [] });
+    const { properties: rotated } = await plugin.update(urn, first.id, first.properties, news);
+    expect(rotated.name).not.toBe(first.properties.name);
+    expect(rotated).toMatchObject({ previousKeyId: first.properties.keyId, previousName: first.properties.name });
+    expect(sim.liveKeys().map((k) => k.keyId)).toEqual(expect.arrayContaining([first.properties.keyId, rotated.keyId]));
+    await plugin.delete(urn, first.id, rotated);
+    expect(sim.liveKeys().map((k) => k.keyId)).not.toEqual(expect.arrayContaining([first.properties.keyId]));
+    expect(sim.liveKeys().map((k) => k.keyId)).not.toEqual(expect.arrayContaining([rotated.keyId]));
+  });
+
+  it("a fixed name cannot be rotated in place: the error says to drop `name`, and nothing changed", async () => {
+    const urn = urnOf("overlap-fixed");
+    const a = { permission: "viewer", validForDays: 10, overlapDays: 2, name: "ci-reader" };
+    const checked = await plugin.check(urn, {}, args("overlap-fixed", a));
+    const first = await plugin.create(urn, checked.inputs);
+    const news = (await plugin.check(urn, checked.inputs, args("overlap-fixed", { ...a, description: "renewed" }))).inputs;
+    const err = await plugin.update(urn, first.id, first.properties, news).then(() => undefined, (e: PluginCallError) => e);
+    expect(err?.initFailure).toBeUndefined();
+    expect(err?.message).toMatch(/^POST \/api\/1\/api-keys: 409 Conflict/);
+    expect(err?.message).toContain(
+      `. A live key named "ci-reader" already exists in this organization and Qwilt requires unique names here. ` +
+        `This rotation in place (overlapDays: 2) keeps key org-1/${first.properties.keyId} ("ci-reader") working as the previous key, so the new key cannot have its name: ` +
+        "remove `name` so the provider auto-names keys (each new key then gets a new name, and both keys work during the overlap).",
+    );
+    expect(sim.liveKeys().filter((k) => k.name === "ci-reader").map((k) => k.keyId)).toEqual([first.properties.keyId]);
+    await plugin.delete(urn, first.id, first.properties);
   });
 });
