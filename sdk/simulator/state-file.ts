@@ -22,9 +22,17 @@ export function loadState(file: string): StoreSnapshot | undefined {
 }
 
 export function saveState(file: string, snapshot: StoreSnapshot): void {
+  writeFileAtomic(file, JSON.stringify(snapshot, null, 2) + "\n");
+}
+
+/**
+ * Writes `text` to a temp file beside `file`, then renames it over `file`: a reader never sees half a file.
+ * Owner-only by default (a state may hold keys). Also the lifecycle harness's state writer.
+ */
+export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(snapshot, null, 2) + "\n", { mode: 0o600 });
+    writeFileSync(tmp, text, { mode });
     renameSync(tmp, file);
   } catch (e) {
     try {
