@@ -172,6 +172,6 @@ describe("secrets", () => {
   it("never prints a key or credential", () => {
     const printed = plugin.output();
     expect(printed).not.toContain(sim.bootstrapKey);
-    for (const k of sim.keys()) expect(printed).not.toContain(k.name + "=");
+    for (const k of sim.keys()) expect(printed).not.toContain(`${k.name}=`);
   });
 });

@@ -15,14 +15,14 @@ export function loadState(file: string): StoreSnapshot | undefined {
     throw new Error(`simulator state file ${file} is not valid JSON: ${(e as Error).message}`);
   }
   const s = data as Partial<StoreSnapshot> | null;
-  if (!s || s.version !== 1 || !Array.isArray(s.organizations) || !Array.isArray(s.users) || !Array.isArray(s.keys)) {
+  if (s?.version !== 1 || !Array.isArray(s.organizations) || !Array.isArray(s.users) || !Array.isArray(s.keys)) {
     throw new Error(`simulator state file ${file} has an unknown format (expected version 1)`);
   }
   return { ...s, sessions: s.sessions ?? [], clockOffsetMs: s.clockOffsetMs ?? 0 } as StoreSnapshot;
 }
 
 export function saveState(file: string, snapshot: StoreSnapshot): void {
-  writeFileAtomic(file, JSON.stringify(snapshot, null, 2) + "\n");
+  writeFileAtomic(file, `${JSON.stringify(snapshot, null, 2)}\n`);
 }
 
 /**

@@ -47,7 +47,7 @@ function loadState(file) {
 /** @param {string} file @param {StackState} state */
 function saveState(file, state) {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomic(file, JSON.stringify(state, null, 2) + "\n");
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 module.exports = { emptyState, loadState, saveState };
