@@ -74,6 +74,7 @@ class Engine {
   #save;
   #preview;
   #log;
+  #serves;
 
   /** @type {Step[]} */
   steps = [];
@@ -89,6 +90,7 @@ class Engine {
    * @param {(state: StackState) => void} o.save called after every step that changes the state (never in preview)
    * @param {boolean} [o.preview]
    * @param {(line: string) => void} [o.log]
+   * @param {(type: string) => boolean} [o.serves] other types `plugin` serves (package-providers.js)
    */
   constructor(o) {
     this.#plugin = o.plugin;
@@ -97,6 +99,7 @@ class Engine {
     this.#save = o.save;
     this.#preview = o.preview ?? false;
     this.#log = o.log ?? (() => {});
+    this.#serves = o.serves ?? (() => false);
   }
 
   /** The stack outputs the program registered in this run (wire form). */
@@ -124,7 +127,9 @@ class Engine {
   register(r) {
     // Components (and the root stack) are not the provider's business: their inputs are their outputs.
     if (!r.custom) return Promise.resolve({ id: "", outputs: r.inputs });
-    if (!DYNAMIC.test(r.type)) return Promise.reject(new Error(`${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*)`));
+    if (!DYNAMIC.test(r.type) && !this.#serves(r.type)) {
+      return Promise.reject(new Error(`${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*) and the package resources a packageProviders module serves`));
+    }
     this.#registered.add(r.urn);
     return this.#serially(() => {
       if (this.failures.length > 0) throw new Error(`${nameOf(r.urn)}: not started: the deployment stopped after an earlier failure`);

@@ -12,6 +12,7 @@ const { createRequire } = require("node:module");
 const { join, resolve } = require("node:path");
 const { Engine } = require("./engine");
 const { installMonitor } = require("./monitor");
+const { withPackageProviders } = require("./package-providers");
 const { startPlugin } = require("./plugin-client");
 const { loadState, saveState } = require("./state-file");
 const { mask } = require("./wire");
@@ -28,6 +29,7 @@ const { mask } = require("./wire");
  * @property {Record<string, string>} providerConfig what Configure sends the plugin (qwilt:apiKey, ...)
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
+ * @property {import("./package-providers").PackageProvidersSpec} [packageProviders] plays the package resources' providers
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -53,7 +55,7 @@ async function run(spec) {
   const starting = startPlugin(spec.projectDir, spec.pluginEnv);
   // Loading Pulumi takes about a second: do it while the plugin starts.
   if (spec.op === "up" || preview) createRequire(join(spec.projectDir, "package.json"))("@pulumi/pulumi");
-  const plugin = await starting;
+  const { plugin, serves } = withPackageProviders(await starting, spec.packageProviders);
   try {
     await plugin.configure(spec.providerConfig);
     const engine = new Engine({
@@ -62,6 +64,7 @@ async function run(spec) {
       save: (s) => saveState(spec.stateFile, s),
       preview,
       log: (line) => console.log(`    ${line}`),
+      serves,
     });
     /** @type {string[]} */
     let programErrors = [];
