@@ -80,7 +80,7 @@ class ConsumerStack {
     this.secrets = new Set([sim.bootstrapKey, sim.user.password]);
   }
 
-  async run(op: "up" | "destroy"): Promise<Run & { writes: string[] }> {
+  async run(op: "up" | "preview" | "destroy"): Promise<Run & { writes: string[] }> {
     const from = this.sim.requests.length;
     const result = await this.stack[op]();
     expect(result.errors, result.output).toEqual([]);
@@ -242,8 +242,19 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       expect(again.steps.map((s) => s.op)).toEqual(["same", "same", "same"]);
       expect(e.world().rollouts[deploymentKey]).toHaveLength(1);
 
-      // Day 16 of 30: past rotateAt (15 days before expiry).
+      // Day 16 of 30: past rotateAt (15 days before expiry). The preview shows the plan and changes nothing.
       e.advanceDays(16);
+      const before = e.world();
+      const preview = await e.run("preview");
+      expect(stepsOf(preview)).toEqual([
+        ["create-replacement", API_KEY, "cdn-purger", ["rotateAt"]],
+        ["create-replacement", K8S_SECRET, "cdn-purger-key", ["stringData"]],
+        ["update", DEPLOYMENT, "cdn-purger"],
+        ["delete-replaced", K8S_SECRET, "cdn-purger-key"],
+        ["delete-replaced", API_KEY, "cdn-purger"],
+      ]);
+      expect(preview.writes).toEqual([]);
+      expect(e.world()).toEqual(before);
       const rotate = await e.run("up");
       expect(stepsOf(rotate)).toEqual([
         ["create-replacement", API_KEY, "cdn-purger", ["rotateAt"]],
