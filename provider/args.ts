@@ -19,6 +19,9 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const DEFAULT_ACTIVATION_TIMEOUT_SECONDS = 600;
 export const MAX_ACTIVATION_TIMEOUT_SECONDS = 3600;
 
+/** What check fills in for these args when unset (the policy pack applies the same; rotateBeforeDays and name are derived). */
+export const FIXED_DEFAULTS = { waitForActivation: true, activationTimeoutSeconds: DEFAULT_ACTIVATION_TIMEOUT_SECONDS, revokeOnDelete: true } as const;
+
 /** Checked inputs, as stored in state. `__defaults` names the args that check filled in (Pulumi's convention). */
 export interface ApiKeyInputs {
   permission: Permission;
@@ -136,11 +139,7 @@ export function checkArgs(olds: Record<string, any>, news: Record<string, any>, 
     inputs.name = keepOld ? olds.name : autoName(String(news.__resourceName ?? "apikey"));
     defaults.push("name");
   }
-  for (const [key, value] of [
-    ["waitForActivation", true],
-    ["activationTimeoutSeconds", DEFAULT_ACTIVATION_TIMEOUT_SECONDS],
-    ["revokeOnDelete", true],
-  ] as const) {
+  for (const [key, value] of Object.entries(FIXED_DEFAULTS)) {
     if (inputs[key] === undefined) {
       inputs[key] = value;
       defaults.push(key);

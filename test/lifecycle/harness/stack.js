@@ -41,6 +41,12 @@ class HarnessStack {
    */
   stackReferences = {};
   /**
+   * Local policy packs every up and preview runs, as `--policy-pack <path> [--policy-pack-config <config>]`
+   * (policy-packs.js).
+   * @type {{ path: string, config?: string }[]}
+   */
+  policyPacks = [];
+  /**
    * Package resources (e.g. github:index/actionsSecret:ActionsSecret) the program declares, answered by a
    * module instead of their providers' plugins (package-providers.js).
    * @type {import("./package-providers").PackageProvidersSpec | undefined}
@@ -94,6 +100,7 @@ class HarnessStack {
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
       packageProviders: this.packageProviders,
+      policyPacks: this.policyPacks.map((p) => ({ ...p })),
     };
     const child = fork(join(__dirname, "run-program.js"), [], {
       cwd: this.projectDir,
