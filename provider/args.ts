@@ -19,6 +19,15 @@ import { autoName } from "./auto-name";
 import { isUnknown, UNKNOWN } from "./unknown";
 import { defaultRotateBeforeDays } from "./schedule";
 
+/** What check fills in for these args when unset, from the argument table (the policy pack applies the same). */
+export const FIXED_DEFAULTS = Object.fromEntries(
+  ARG_NAMES.flatMap((k) => {
+    const fallback = (API_KEY_ARGS[k] as ArgSpec).default;
+    return fallback && "value" in fallback ? [[k, fallback.value]] : [];
+  }),
+) as { waitForActivation: boolean; activationTimeoutSeconds: number; revokeOnDelete: boolean };
+export { UNKNOWN };
+
 /** Inputs the ApiKey class adds itself. */
 const INTERNAL_INPUTS = ["__provider", "__resourceName", "__defaults"];
 /** Every property of the checked inputs (what `read` hands back as inputs). */
