@@ -13,6 +13,7 @@ const { join, resolve } = require("node:path");
 const { Engine, nameOf } = require("./engine");
 const { startEngineService } = require("./engine-service");
 const { installMonitor } = require("./monitor");
+const { withPackageProviders } = require("./package-providers");
 const { startPlugin } = require("./plugin-client");
 const { PolicyPacks } = require("./policy-packs");
 const { loadState, saveState } = require("./state-file");
@@ -32,6 +33,7 @@ const { markSecret, mask, reveal } = require("./wire");
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
+ * @property {import("./package-providers").PackageProvidersSpec} [packageProviders] plays the package resources' providers
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -89,7 +91,7 @@ async function run(spec) {
     const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
     return { op: spec.op, ok: false, steps: [], calls: [], providerSteps: [], errors: [error], outputs: {}, diagnostics: [] };
   }
-  const plugin = started.value;
+  const { plugin, serves } = withPackageProviders(started.value, spec.packageProviders);
   const policies = loaded.value;
   try {
     const engine = new Engine({
@@ -101,6 +103,7 @@ async function run(spec) {
       save: (s) => saveState(spec.stateFile, s),
       preview,
       log: (line) => console.log(`    ${line}`),
+      serves,
     });
     /** @type {string[]} */
     let programErrors = [];

@@ -14,8 +14,9 @@
  *   --refresh` (a refresh with the saved config, then the program with the current one, in two
  *   processes) is not modelled; nor are `pulumi refresh --run-program` and `pulumi destroy
  *   --run-program` (deploymentExecutor.Execute with RefreshProgram / DestroyProgram).
- * - Only dynamic resources, served by the dynamic-provider plugin: no explicit provider resources
- *   (an ApiKey's `provider` option), no invokes, no component providers (Construct).
+ * - Only dynamic resources, served by the dynamic-provider plugin, and package resources whose
+ *   providers a module named in `packageProviders` plays (package-providers.js): no explicit provider
+ *   resources (an ApiKey's `provider` option), no invokes, no component providers (Construct).
  * - No protect, retainOnDelete, ignoreChanges, replaceOnChanges, deletedWith, replaceWith, aliases,
  *   import, hooks, targets, excludes, --continue-on-error, --plan (stepGenerator.generateSteps and
  *   continueStepsFromDiff read these from the goal state; README says what they do to keys).
@@ -74,6 +75,12 @@ class HarnessStack {
    * @type {{ path: string, config?: string }[]}
    */
   policyPacks = [];
+  /**
+   * Package resources (e.g. github:index/actionsSecret:ActionsSecret) the program declares, answered by a
+   * module instead of their providers' plugins (package-providers.js).
+   * @type {import("./package-providers").PackageProvidersSpec | undefined}
+   */
+  packageProviders;
 
   /**
    * @param {object} o
@@ -123,6 +130,7 @@ class HarnessStack {
       secretConfig: [...this.secretConfig],
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
+      packageProviders: this.packageProviders,
       policyPacks: this.policyPacks.map((p) => ({ ...p })),
     };
     const child = fork(join(__dirname, "run-program.js"), [], {
