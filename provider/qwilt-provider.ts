@@ -289,8 +289,8 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     return { outs };
   }
 
-  /** Revokes the current key and the previous one, if any. */
-  async delete(id: string, props: ApiKeyState): Promise<void> {
+  /** Revokes the current key and the previous one, if any (each found by its keyId: the resource id may name an older key). */
+  async delete(_id: string, props: ApiKeyState): Promise<void> {
     const previous = previousOf(props);
     if (props.revokeOnDelete === false) {
       const also = previous ? `, nor is its previous ${previousLabel(props, previous)}, which expires at ${previous.expiresAt}` : "";

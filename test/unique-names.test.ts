@@ -4,7 +4,7 @@
  * a rotation in place (overlapDays), whose old key lives on beside the new one as the previous key.
  */
 import { describe, expect, it } from "vitest";
-import { PluginCallError, urnOf } from "./helpers/plugin";
+import { type PluginCallError, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
 
 const { sim, plugin, args } = usePluginFixture({ simulator: { uniqueNames: true }, argDefaults: { waitForActivation: false } });
