@@ -34,3 +34,17 @@ export {
   type Permission,
   type ApiPermission,
 } from "./qwilt-api";
+export {
+  SETTINGS,
+  SETTING_NAMES,
+  resolveSettings,
+  SettingsError,
+  sourceName,
+  allowedValues,
+  type SettingName,
+  type SettingSpec,
+  type Settings,
+  type SettingSource,
+  type ResolvedSettings,
+  type SettingsInput,
+} from "./settings";
