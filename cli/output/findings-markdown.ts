@@ -12,7 +12,7 @@ const ICONS = { error: "❌ error", warning: "⚠️ warning", info: "ℹ️ inf
 
 /** Text as one Markdown table cell: no line breaks, no markup, no HTML. */
 export function mdCell(text: string): string {
-  return clean(text).replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
+  return clean(text).replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 
 export function findingsMarkdown(findings: readonly Finding[], s: AuditSummary, failures: readonly StackFailure[]): string {

@@ -41,19 +41,12 @@ export function timeline(views: readonly KeyView[], now: number, columns: number
   });
 
   const pad = " ".repeat(idWidth + NAME_WIDTH + 4);
-  const axis = Array.from({ length: barWidth }, () => " ");
-  const put = (at: number, text: string) => text.split("").forEach((ch, i) => at + i < barWidth && (axis[at + i] = ch));
   const first = dateOf(new Date(start).toISOString());
   const last = dateOf(new Date(end).toISOString());
-  put(0, first);
-  put(barWidth - last.length, last);
+  const dates = `${first}${" ".repeat(Math.max(1, barWidth - first.length - last.length))}${last}`;
   // The ▼ stands over today's column, its label after it, or before it near the right end.
-  const day = dateOf(new Date(now).toISOString());
-  const after = `▼ today ${day}`;
-  const before = `today ${day} ▼`;
-  if (today > first.length && today + after.length < barWidth - last.length) put(today, after);
-  else if (today - before.length + 1 > first.length && today < barWidth - last.length - 1) put(today - before.length + 1, before);
-  else axis[today] = "▼";
+  const label = `today ${dateOf(new Date(now).toISOString())}`;
+  const marker = today + label.length + 2 <= barWidth ? `${" ".repeat(today)}▼ ${label}` : `${" ".repeat(Math.max(0, today - label.length - 1))}${label} ▼`;
   const legend = paint.dim(`├ made  ${paint.cyan("◆")} rotateAt (previous key: revoked at)  ┤ expires  ┊ today`);
-  return [`${pad}${axis.join("").trimEnd()}`, ...rows, "", `${pad}${legend}`].join("\n");
+  return [`${pad}${dates}`, `${pad}${marker}`, ...rows, "", `${pad}${legend}`].join("\n");
 }

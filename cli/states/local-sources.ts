@@ -10,7 +10,7 @@ import { mapBounded } from "../concurrency";
 import { UsageError } from "../errors";
 import type { InStream } from "../io";
 import { deploymentOf, StateFormatError } from "./deployment";
-import { oneStack, type SourceResult } from "./source-result";
+import { collect, oneStack, type SourceResult, type StackOutcome } from "./source-result";
 import { parseStateBytes } from "./state-bytes";
 
 /** Files read at once: enough to keep the disk busy, few enough for any file-descriptor limit. */
@@ -34,7 +34,7 @@ export async function readStdin(stdin: InStream): Promise<SourceResult> {
 export async function readDiyBackend(dir: string): Promise<SourceResult> {
   const stacksDir = await findStacksDir(dir);
   const files = newestOfEach(await checkpointFiles(stacksDir));
-  const results = await mapBounded(files, FILE_CONCURRENCY, async (file) => {
+  const outcomes = await mapBounded(files, FILE_CONCURRENCY, async (file): Promise<StackOutcome> => {
     const name = relative(stacksDir, file.path).replace(CHECKPOINT, "");
     try {
       return { stack: parse(await readFile(file.path), name) };
@@ -43,10 +43,7 @@ export async function readDiyBackend(dir: string): Promise<SourceResult> {
       return { failure: { stack: name, reason: `${file.path} ${reason}` } };
     }
   });
-  return {
-    stacks: results.flatMap((r) => ("stack" in r ? [r.stack] : [])),
-    failures: results.flatMap((r) => ("failure" in r ? [r.failure] : [])),
-  };
+  return collect(outcomes);
 }
 
 /** Throws StateFormatError. */

@@ -22,3 +22,15 @@ export function stackNameOf(deployment: Deployment, fallback: string, pulumiOrg?
 export function oneStack(deployment: Deployment, fallback: string, pulumiOrg?: string): StackKeys {
   return stackKeys(stackNameOf(deployment, fallback, pulumiOrg), deployment, pulumiOrg);
 }
+
+/** One stack of a folder or an organization: read, or not. */
+export type StackOutcome = { stack: StackKeys } | { failure: StackFailure };
+
+export function collect(outcomes: readonly StackOutcome[]): SourceResult {
+  const result: SourceResult = { stacks: [], failures: [] };
+  for (const o of outcomes) {
+    if ("stack" in o) result.stacks.push(o.stack);
+    else result.failures.push(o.failure);
+  }
+  return result;
+}

@@ -6,7 +6,7 @@ import { mapBounded } from "../../concurrency";
 import { UsageError } from "../../errors";
 import { deploymentOf, StateFormatError } from "../deployment";
 import { stackKeys } from "../state-keys";
-import type { SourceResult } from "../source-result";
+import { collect, type SourceResult, type StackOutcome } from "../source-result";
 import { PulumiCloudClient } from "./pulumi-cloud-client";
 import { pulumiLogin } from "./pulumi-login";
 
@@ -20,7 +20,7 @@ export async function readPulumiCloud(organization: string, env: NodeJS.ProcessE
     const stacks = await client.listStacks(organization).catch((error: unknown) => {
       throw new UsageError(source, `--state ${source}: could not list the organization's stacks: ${messageOf(error)}`);
     });
-    const results = await mapBounded(stacks, EXPORT_CONCURRENCY, async (s) => {
+    const outcomes = await mapBounded(stacks, EXPORT_CONCURRENCY, async (s): Promise<StackOutcome> => {
       const name = `${s.orgName}/${s.projectName}/${s.stackName}`;
       try {
         return { stack: stackKeys(name, deploymentOf(await client.exportStack(s)), s.orgName) };
@@ -28,10 +28,7 @@ export async function readPulumiCloud(organization: string, env: NodeJS.ProcessE
         return { failure: { stack: name, reason: error instanceof StateFormatError ? `its export ${error.message}` : messageOf(error) } };
       }
     });
-    return {
-      stacks: results.flatMap((r) => ("stack" in r ? [r.stack] : [])),
-      failures: results.flatMap((r) => ("failure" in r ? [r.failure] : [])),
-    };
+    return collect(outcomes);
   } finally {
     await client.close();
   }
