@@ -38,8 +38,8 @@ export function resolveConfig(config: Record<string, unknown>, env: NodeJS.Proce
   return { ...values, warnings };
 }
 
-/** `qwilt:orgId / QWILT_ORG_ID`: the stack config key and the first variable. */
-function settingPlaces(setting: SettingName, separator = " / "): string {
+/** `qwilt:orgId / QWILT_ORG_ID`: where a Pulumi user sets a setting (its stack config key, then the first variable). */
+export function settingPlaces(setting: SettingName, separator = " / "): string {
   const { configKey, env } = SETTINGS[setting];
   return `${configKey}${separator}${env[0]}`;
 }

@@ -18,7 +18,11 @@ export {
   ApiTimeoutError,
   ResponseValidationError,
   ConfigurationError,
+  PLAIN_HINTS,
   type QwiltErrorInit,
+  type QwiltErrorCode,
+  type HintKind,
+  type HintWords,
 } from "./client/errors";
 export {
   PERMISSIONS,
