@@ -4,7 +4,8 @@
  * `GET /api/stacks/<org>/<project>/<stack>/export`. Sent through the same transport as the Qwilt client
  * (retries on 429/5xx with backoff, a timeout per attempt, the token redacted from every message).
  */
-import { HttpTransport } from "../../../sdk/client/http-transport";
+import { QwiltError } from "../../../sdk/client/errors";
+import { HttpTransport, type TransportResponse } from "../../../sdk/client/http-transport";
 import { Redactor } from "../../../sdk/client/redact";
 import type { PulumiLogin } from "./pulumi-login";
 
@@ -67,27 +68,28 @@ export class PulumiCloudClient {
   }
 
   async #getJson(path: string, query?: Record<string, string | undefined>): Promise<unknown> {
-    const res = await this.#transport.send({
-      method: "GET",
-      baseUrl: this.#login.apiUrl,
-      path,
-      query,
-      headers: {
-        authorization: `token ${this.#login.token}`,
-        accept: "application/vnd.pulumi+8",
-        "content-type": "application/json",
-      },
-      hint: (status) =>
-        status === 401
-          ? `the Pulumi access token from ${this.#login.tokenSource} was refused: set PULUMI_ACCESS_TOKEN or run \`pulumi login\``
-          : status === 403 || status === 404
-            ? "check the organization's name and that the token's user may read its stacks"
-            : undefined,
-    });
+    let res: TransportResponse;
+    try {
+      res = await this.#transport.send({
+        method: "GET",
+        baseUrl: this.#login.apiUrl,
+        path,
+        query,
+        headers: { authorization: `token ${this.#login.token}`, accept: "application/vnd.pulumi+8", "content-type": "application/json" },
+      });
+    } catch (error) {
+      throw error instanceof QwiltError ? new Error(`${error.describe()}${this.#advice(error.status)}`, { cause: error }) : error;
+    }
     try {
       return JSON.parse(res.text);
     } catch {
       throw new Error(`GET ${path}: the ${res.status} answer is not JSON`);
     }
+  }
+
+  #advice(status: number | undefined): string {
+    if (status === 401) return ` (the Pulumi access token from ${this.#login.tokenSource} was refused: set PULUMI_ACCESS_TOKEN or run \`pulumi login\`)`;
+    if (status === 403 || status === 404) return " (check the organization's name, and that the token's user may read its stacks)";
+    return "";
   }
 }
