@@ -5,6 +5,7 @@ import { keyViews, listedKeyJson } from "../keys/key-view";
 import { paintFor } from "../output/colour";
 import { keyTable, listSummary } from "../output/key-table";
 import { timeline } from "../output/timeline";
+import { terminalWidth } from "../output/terminal-width";
 import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
 import { stateNotes, survey } from "../survey";
 
@@ -39,7 +40,7 @@ ${ENVIRONMENT_HELP}`,
         io.stdout.write(`${JSON.stringify({ organization: s.organization ?? null, keys: views.map(listedKeyJson) }, null, 2)}\n`);
       } else {
         const paint = paintFor(io.stdout, io.env);
-        const body = boolFlag(args, "timeline") ? timeline(views, io.now(), io.stdout.columns ?? 120, paint) : keyTable(views, paint);
+        const body = boolFlag(args, "timeline") ? timeline(views, io.now(), terminalWidth(io), paint) : keyTable(views, paint);
         const summary = listSummary(views, { organization: s.organization, warnDays, ...(s.stacks ? { stacksRead: s.stacks.length } : {}) }, paint);
         io.stdout.write(`${views.length > 0 ? `${body}\n\n` : ""}${summary}\n`);
       }

@@ -12,8 +12,9 @@ const { createRequire } = require("node:module");
 const { join, resolve } = require("node:path");
 const { Engine } = require("./engine");
 const { installMonitor } = require("./monitor");
+const { PendingOperations } = require("./pending-operations");
 const { startPlugin } = require("./plugin-client");
-const { loadState, saveState } = require("./state-file");
+const { loadState } = require("./state-file");
 const { mask } = require("./wire");
 
 /**
@@ -28,6 +29,7 @@ const { mask } = require("./wire");
  * @property {Record<string, string>} providerConfig what Configure sends the plugin (qwilt:apiKey, ...)
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
+ * @property {"Create" | "Update" | "Delete"} [interruptAfter] stop after this plugin call answers (pending-operations.js)
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -53,13 +55,14 @@ async function run(spec) {
   const starting = startPlugin(spec.projectDir, spec.pluginEnv);
   // Loading Pulumi takes about a second: do it while the plugin starts.
   if (spec.op === "up" || preview) createRequire(join(spec.projectDir, "package.json"))("@pulumi/pulumi");
-  const plugin = await starting;
+  const journal = new PendingOperations(spec.stateFile, spec.interruptAfter);
+  const plugin = journal.wrap(await starting);
   try {
     await plugin.configure(spec.providerConfig);
     const engine = new Engine({
       plugin,
       state: loadState(spec.stateFile),
-      save: (s) => saveState(spec.stateFile, s),
+      save: (s) => journal.save(s),
       preview,
       log: (line) => console.log(`    ${line}`),
     });

@@ -39,6 +39,12 @@ class HarnessStack {
    * @type {Record<string, string>}
    */
   stackReferences = {};
+  /**
+   * The next run stops right after this plugin call answers, as a killed `pulumi up` would, leaving the
+   * operation pending in the state (pending-operations.js); cleared once that run has started.
+   * @type {"Create" | "Update" | "Delete" | undefined}
+   */
+  interruptAfter;
 
   /**
    * @param {object} o
@@ -86,7 +92,9 @@ class HarnessStack {
       providerConfig: this.providerConfig,
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
+      ...(this.interruptAfter ? { interruptAfter: this.interruptAfter } : {}),
     };
+    this.interruptAfter = undefined;
     const child = fork(join(__dirname, "run-program.js"), [], {
       cwd: this.projectDir,
       // A clean environment, as a Pulumi program gets; QWILT_PLUGIN_OUTPUT_DIR lets the test run scan plugin output.
