@@ -10,6 +10,8 @@
  *   with an init failure stays in the state and is updated by the next up, even with no diff.
  *   Resources in the state but not in the program are deleted at the end, in reverse dependency
  *   order. Preview makes the same Check and Diff calls (with unknowns) and no Create, Update or Delete.
+ * - Policy packs (policy-packs.js), when the run has any, analyze each resource's checked inputs
+ *   before its step; a mandatory violation fails that step in an up, and a preview at its end.
  * - refresh: Read for every resource; an empty id drops it from the state.
  * - destroy: Delete for every resource, in reverse dependency order.
  *
@@ -26,7 +28,7 @@ const { markSecret, reveal, secretNames, unknownNames } = require("./wire");
  * @typedef {import("./state-file").StackState} StackState
  * @typedef {import("./plugin-client").PluginProcess} PluginProcess
  *
- * @typedef {"create" | "update" | "same" | "create-replacement" | "delete-replaced" | "delete" | "refresh" | "refresh-gone" | "check"} StepOp
+ * @typedef {"create" | "update" | "same" | "create-replacement" | "delete-replaced" | "delete" | "refresh" | "refresh-gone" | "check" | "analyze"} StepOp
  * @typedef {object} Step
  * @property {StepOp} op
  * @property {string} name the resource's name (the last part of its URN)
@@ -36,7 +38,7 @@ const { markSecret, reveal, secretNames, unknownNames } = require("./wire");
  * @property {string} [error] the step failed with this message
  *
  * @typedef {object} PluginCall
- * @property {string} method Check, Diff, Create, Read, Update or Delete
+ * @property {string} method Check, Diff, Create, Read, Update or Delete (or Analyze: the policy packs)
  * @property {string} name
  * @property {string[]} [unknowns] top-level inputs sent as unknown (previews)
  *
@@ -74,6 +76,10 @@ class Engine {
   #save;
   #preview;
   #log;
+  #policies;
+  /** @type {string[]} mandatory policy violations a preview saw: it fails once it has shown every step */
+  #policyFailures = [];
+  #serves;
 
   /** @type {Step[]} */
   steps = [];
@@ -89,6 +95,8 @@ class Engine {
    * @param {(state: StackState) => void} o.save called after every step that changes the state (never in preview)
    * @param {boolean} [o.preview]
    * @param {(line: string) => void} [o.log]
+   * @param {import("./policy-packs").PolicyPacks} [o.policies] the policy packs of the run (--policy-pack)
+   * @param {(type: string) => boolean} [o.serves] other types `plugin` serves (package-providers.js)
    */
   constructor(o) {
     this.#plugin = o.plugin;
@@ -97,6 +105,8 @@ class Engine {
     this.#save = o.save;
     this.#preview = o.preview ?? false;
     this.#log = o.log ?? (() => {});
+    this.#policies = o.policies;
+    this.#serves = o.serves ?? (() => false);
   }
 
   /** The stack outputs the program registered in this run (wire form). */
@@ -124,7 +134,9 @@ class Engine {
   register(r) {
     // Components (and the root stack) are not the provider's business: their inputs are their outputs.
     if (!r.custom) return Promise.resolve({ id: "", outputs: r.inputs });
-    if (!DYNAMIC.test(r.type)) return Promise.reject(new Error(`${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*)`));
+    if (!DYNAMIC.test(r.type) && !this.#serves(r.type)) {
+      return Promise.reject(new Error(`${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*) and the package resources a packageProviders module serves`));
+    }
     this.#registered.add(r.urn);
     return this.#serially(() => {
       if (this.failures.length > 0) throw new Error(`${nameOf(r.urn)}: not started: the deployment stopped after an earlier failure`);
@@ -148,6 +160,7 @@ class Engine {
     if (this.failures.length > 0 || !programOk) return;
     const doomed = this.snapshot().resources.filter((r) => r.delete || this.#replaced.has(r) || !this.#registered.has(r.urn));
     for (const r of doomed.reverse()) if (!(await this.#delete(r, r.delete || this.#replaced.has(r) ? "delete-replaced" : "delete"))) return;
+    this.failures.push(...this.#policyFailures);
     if (!this.#preview && this.#stackOutputs) {
       this.#outputs = this.#stackOutputs;
       this.#commit();
@@ -196,6 +209,7 @@ class Engine {
     const news = reveal(r.inputs);
     const secretInputs = secretNames(r.inputs);
     const checked = await this.#check(r.urn, old ? reveal(old.inputs) : {}, news);
+    await this.#analyze(r, checked);
     if (!old) return this.#create(r, checked, "create");
 
     const diff = await this.#call("Diff", r.urn, unknownNames(checked).sort(), () => this.#plugin.diff(r.urn, old.id, reveal(old.outputs), checked));
@@ -217,6 +231,21 @@ class Engine {
       throw this.#fail("check", urn, new Error(why));
     }
     return res.inputs;
+  }
+
+  /**
+   * The policy packs judge the checked inputs before the resource's step (step_generator.go): a
+   * mandatory violation stops an up there, before anything is created or changed; a preview goes on.
+   * @param {Registration} r @param {Props} checked
+   */
+  async #analyze(r, checked) {
+    const policies = this.#policies;
+    if (!policies) return;
+    const mandatory = await this.#call("Analyze", r.urn, [], () => policies.analyze(r, checked));
+    if (mandatory.length === 0) return;
+    const failure = new Error(`mandatory policy violation: ${mandatory.join("; ")}`);
+    if (!this.#preview) throw this.#fail("analyze", r.urn, failure);
+    this.#policyFailures.push(`${nameOf(r.urn)}: ${failure.message}`);
   }
 
   /**
@@ -385,7 +414,7 @@ function typeOf(urn) {
   return type.replace(DYNAMIC, "") || type;
 }
 
-const SYMBOLS = { create: "+", update: "~", same: " ", "create-replacement": "++", "delete-replaced": "--", delete: "-", refresh: "~", "refresh-gone": "-", check: "!" };
+const SYMBOLS = { create: "+", update: "~", same: " ", "create-replacement": "++", "delete-replaced": "--", delete: "-", refresh: "~", "refresh-gone": "-", check: "!", analyze: "!" };
 
 /** One line per step, in the spirit of the CLI's. @param {Step} s @param {boolean} preview */
 function describe(s, preview) {

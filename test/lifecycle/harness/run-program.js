@@ -12,8 +12,10 @@ const { createRequire } = require("node:module");
 const { join, resolve } = require("node:path");
 const { Engine } = require("./engine");
 const { installMonitor } = require("./monitor");
+const { withPackageProviders } = require("./package-providers");
 const { PendingOperations } = require("./pending-operations");
 const { startPlugin } = require("./plugin-client");
+const { PolicyPacks } = require("./policy-packs");
 const { loadState } = require("./state-file");
 const { mask } = require("./wire");
 
@@ -29,6 +31,8 @@ const { mask } = require("./wire");
  * @property {Record<string, string>} providerConfig what Configure sends the plugin (qwilt:apiKey, ...)
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
+ * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
+ * @property {import("./package-providers").PackageProvidersSpec} [packageProviders] plays the package resources' providers
  * @property {"Create" | "Update" | "Delete"} [interruptAfter] stop after this plugin call answers (pending-operations.js)
  *
  * @typedef {object} RunResult
@@ -38,6 +42,7 @@ const { mask } = require("./wire");
  * @property {import("./engine").PluginCall[]} calls
  * @property {string[]} errors
  * @property {Record<string, unknown>} outputs the stack outputs, secrets shown as "[secret]"
+ * @property {import("./policy-packs").PolicyPacks["violations"]} [policyViolations] what the policy packs reported
  */
 
 /** Pulumi.yaml's name and main (the little of it the harness needs). @param {string} dir */
@@ -53,18 +58,33 @@ function readProject(dir) {
 async function run(spec) {
   const preview = spec.op === "preview";
   const starting = startPlugin(spec.projectDir, spec.pluginEnv);
+  // The engine loads the policy packs before it runs the program (pkg/engine/update.go).
+  const loading = (spec.op === "up" || preview) && spec.policyPacks?.length ? PolicyPacks.load(spec.policyPacks, stackInfo(spec, preview), (line) => console.log(`    ${line}`)) : undefined;
   // Loading Pulumi takes about a second: do it while the plugin starts.
   if (spec.op === "up" || preview) createRequire(join(spec.projectDir, "package.json"))("@pulumi/pulumi");
+  const [started, loaded] = await Promise.allSettled([starting, loading]);
+  if (started.status === "rejected" || loaded.status === "rejected") {
+    await Promise.all([started.status === "fulfilled" && started.value.stop(), loaded.status === "fulfilled" && loaded.value?.close()]);
+    if (started.status === "rejected") throw started.reason;
+    // A pack that does not start or whose config does not validate fails the run before the program, as in the CLI.
+    const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
+    return { op: spec.op, ok: false, steps: [], calls: [], errors: [error], outputs: {} };
+  }
+  const served = withPackageProviders(started.value, spec.packageProviders);
+  const { serves } = served;
   const journal = new PendingOperations(spec.stateFile, spec.interruptAfter);
-  const plugin = journal.wrap(await starting);
+  const plugin = journal.wrap(served.plugin);
+  const policies = loaded.value;
   try {
     await plugin.configure(spec.providerConfig);
     const engine = new Engine({
+      policies,
       plugin,
       state: loadState(spec.stateFile),
       save: (s) => journal.save(s),
       preview,
       log: (line) => console.log(`    ${line}`),
+      serves,
     });
     /** @type {string[]} */
     let programErrors = [];
@@ -79,10 +99,18 @@ async function run(spec) {
     }
     // A failed step is the error; the program's own errors then only repeat it.
     const errors = engine.failures.length > 0 ? engine.failures : programErrors;
-    return { op: spec.op, ok: errors.length === 0, steps: engine.steps, calls: engine.calls, errors, outputs: mask(preview ? engine.programOutputs : engine.snapshot().outputs) };
+    const outputs = mask(preview ? engine.programOutputs : engine.snapshot().outputs);
+    return { op: spec.op, ok: errors.length === 0, steps: engine.steps, calls: engine.calls, errors, outputs, ...(policies ? { policyViolations: policies.violations } : {}) };
   } finally {
-    await plugin.stop();
+    await Promise.all([plugin.stop(), policies?.close()]);
   }
+}
+
+/** What the engine tells the policy packs about the stack; config keys as the CLI holds them ("<project>:<key>"). @param {RunSpec} spec @param {boolean} preview */
+function stackInfo(spec, preview) {
+  const project = readProject(spec.projectDir).name;
+  const config = Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
+  return { project, stack: spec.stack, organization: "organization", dryRun: preview, config };
 }
 
 /**

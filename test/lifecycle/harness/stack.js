@@ -6,7 +6,8 @@
  *
  * What it does not model: the Pulumi CLI and service (no backend, no locking, no encryption:
  * secrets are marked in the state, not encrypted), explicit provider resources and invokes (only
- * dynamic resources, served by the dynamic-provider plugin), parallel steps, protect, ignoreChanges,
+ * dynamic resources, served by the dynamic-provider plugin, and package resources whose providers a
+ * module named in `packageProviders` plays: package-providers.js), parallel steps, protect, ignoreChanges,
  * replaceOnChanges, aliases, import, targets, --continue-on-error, deleting the dependents of a
  * delete-before-replace resource, and `pulumi refresh` diffs (refresh just takes what Read says).
  * The one read it answers is a StackReference to another harness stack listed in `stackReferences`
@@ -39,6 +40,18 @@ class HarnessStack {
    * @type {Record<string, string>}
    */
   stackReferences = {};
+  /**
+   * Local policy packs every up and preview runs, as `--policy-pack <path> [--policy-pack-config <config>]`
+   * (policy-packs.js).
+   * @type {{ path: string, config?: string }[]}
+   */
+  policyPacks = [];
+  /**
+   * Package resources (e.g. github:index/actionsSecret:ActionsSecret) the program declares, answered by a
+   * module instead of their providers' plugins (package-providers.js).
+   * @type {import("./package-providers").PackageProvidersSpec | undefined}
+   */
+  packageProviders;
   /**
    * The next run stops right after this plugin call answers, as a killed `pulumi up` would, leaving the
    * operation pending in the state (pending-operations.js); cleared once that run has started.
@@ -92,6 +105,8 @@ class HarnessStack {
       providerConfig: this.providerConfig,
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
+      packageProviders: this.packageProviders,
+      policyPacks: this.policyPacks.map((p) => ({ ...p })),
       ...(this.interruptAfter ? { interruptAfter: this.interruptAfter } : {}),
     };
     this.interruptAfter = undefined;
