@@ -17,7 +17,7 @@ if (require.main === module) {
       if (msg === "close") await sim.close();
       // { seed: [{ name, permission, ttl }] }: keys made out of band (as in the web UI), answered with every key.
       let seeded;
-      if (msg && msg.seed) {
+      if (msg?.seed) {
         for (const k of msg.seed) sim.createKey(sim.organizations[0], { ...k, active: true });
         seeded = sim.keys();
       }

@@ -9,7 +9,6 @@ import {
   ARG_RULES,
   REQUIRED_ARGS,
   type ApiKeyState,
-  type ArgName,
   type ArgSpec,
   type CheckedArgs,
 } from "../sdk/api-key-args";
@@ -20,19 +19,14 @@ import { autoName } from "./auto-name";
 import { isUnknown, UNKNOWN } from "./unknown";
 import { defaultRotateBeforeDays } from "./schedule";
 
-export { UNKNOWN };
-
 /** What check fills in for these args when unset, from the argument table (the policy pack applies the same). */
-export const FIXED_DEFAULTS = {
-  waitForActivation: fixedDefault("waitForActivation") as boolean,
-  activationTimeoutSeconds: fixedDefault("activationTimeoutSeconds") as number,
-  revokeOnDelete: fixedDefault("revokeOnDelete") as boolean,
-};
-
-function fixedDefault(arg: ArgName): boolean | number | undefined {
-  const fallback = (API_KEY_ARGS[arg] as ArgSpec).default;
-  return fallback && "value" in fallback ? fallback.value : undefined;
-}
+export const FIXED_DEFAULTS = Object.fromEntries(
+  ARG_NAMES.flatMap((k) => {
+    const fallback = (API_KEY_ARGS[k] as ArgSpec).default;
+    return fallback && "value" in fallback ? [[k, fallback.value]] : [];
+  }),
+) as { waitForActivation: boolean; activationTimeoutSeconds: number; revokeOnDelete: boolean };
+export { UNKNOWN };
 
 /** Inputs the ApiKey class adds itself. */
 const INTERNAL_INPUTS = ["__provider", "__resourceName", "__defaults"];

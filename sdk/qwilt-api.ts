@@ -1,6 +1,6 @@
 /**
  * Every assumption this project makes about Qwilt's api-keys and login APIs, in one place
- * (see shared/qwilt-api.md). The client and the simulator both build on this module, so a
+ * (docs/qwilt-api.md says which are documented). The client and the simulator both build on this module, so a
  * live call that settles an assumption is one change here.
  *
  * This module imports nothing heavy: zod schemas are built on demand by `wireSchemas()`,
