@@ -13,9 +13,11 @@ const { join, resolve } = require("node:path");
 const { Engine, nameOf } = require("./engine");
 const { startEngineService } = require("./engine-service");
 const { installMonitor } = require("./monitor");
+const { withPackageProviders } = require("./package-providers");
+const { PendingOperations } = require("./pending-operations");
 const { startPlugin } = require("./plugin-client");
 const { PolicyPacks } = require("./policy-packs");
-const { loadState, saveState } = require("./state-file");
+const { loadState } = require("./state-file");
 const { markSecret, mask, reveal } = require("./wire");
 
 /**
@@ -32,6 +34,8 @@ const { markSecret, mask, reveal } = require("./wire");
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
+ * @property {import("./package-providers").PackageProvidersSpec} [packageProviders] plays the package resources' providers
+ * @property {"Create" | "Update" | "Delete"} [interruptAfter] stop after this plugin call answers (pending-operations.js)
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -89,7 +93,10 @@ async function run(spec) {
     const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
     return { op: spec.op, ok: false, steps: [], calls: [], providerSteps: [], errors: [error], outputs: {}, diagnostics: [] };
   }
-  const plugin = started.value;
+  const served = withPackageProviders(started.value, spec.packageProviders);
+  const { serves } = served;
+  const journal = new PendingOperations(spec.stateFile, spec.interruptAfter);
+  const plugin = journal.wrap(served.plugin);
   const policies = loaded.value;
   try {
     const engine = new Engine({
@@ -98,9 +105,10 @@ async function run(spec) {
       state: loadState(spec.stateFile),
       config: stackConfig(spec, project.name),
       target: { project: project.name, stack: spec.stack },
-      save: (s) => saveState(spec.stateFile, s),
+      save: (s) => journal.save(s),
       preview,
       log: (line) => console.log(`    ${line}`),
+      serves,
     });
     /** @type {string[]} */
     let programErrors = [];
