@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { callCounts, callTable } from "./lifecycle/harness/api-calls.js";
-import { HarnessStack } from "./lifecycle/harness/stack.js";
+import type { HarnessStack } from "./lifecycle/harness/stack.js";
 import { isSecret, reveal } from "./lifecycle/harness/wire.js";
 import { apiCallLog, harnessScenario as scenario, Scenario, stepsOf } from "./lifecycle/scenario";
 import { sequence, writes } from "./lifecycle/shared-scenarios";

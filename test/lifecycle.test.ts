@@ -8,7 +8,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { SimulatorOptions } from "../sdk/simulator";
 import { callCounts, callTable } from "./lifecycle/harness/api-calls.js";
 import type { StackState } from "./lifecycle/harness/state-file.js";
 import { reveal } from "./lifecycle/harness/wire.js";
