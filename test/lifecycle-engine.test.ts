@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { callCounts, callTable } from "./lifecycle/harness/api-calls.js";
-import { HarnessStack } from "./lifecycle/harness/stack.js";
+import type { HarnessStack } from "./lifecycle/harness/stack.js";
 import { isSecret, reveal } from "./lifecycle/harness/wire.js";
 import { apiCallLog, harnessScenario as scenario, Scenario, stepsOf } from "./lifecycle/scenario";
 import { sequence, writes } from "./lifecycle/shared-scenarios";
@@ -16,16 +16,6 @@ import { sequence, writes } from "./lifecycle/shared-scenarios";
 const DAY = 24 * 60 * 60 * 1000;
 const KEYS = "/api/1/api-keys";
 const { expectOk } = Scenario;
-
-/**
- * New keys are not active until the returned function is called: the check a new key makes (listing
- * the keys with it) answers 401, as it does while Qwilt propagates a key. Timing-proof, unlike a
- * propagation delay on a busy machine. Only for runs that list keys just to check a new one.
- */
-function keysNotActive(s: Scenario): () => void {
-  const id = s.sim.faults.add({ method: "GET", path: KEYS, status: 401, times: Infinity });
-  return () => s.sim.faults.remove(id);
-}
 
 afterAll(() => {
   console.log(`API calls per step (the simulator's log; * = a write endpoint, > = a step that wrote):\n${callTable(apiCallLog)}`);
@@ -124,7 +114,7 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
 
         s.stack.config.validForDays = "60";
         s.stack.config.activationTimeoutSeconds = "1";
-        const activate = keysNotActive(s);
+        const activate = s.holdActivation();
         const failed = await s.step("up: validForDays 30 → 60, new key not active within 1 s", (st) => st.up());
         expect(failed.ok).toBe(false);
         expect(failed.errors).toEqual([expect.stringMatching(/^deployer: create-replacement failed: key org-1\/\d+ \("deployer-[0-9a-f]{7}"\) was created but did not become active within 1 s/)]);
@@ -159,7 +149,7 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
       "08-failed-create",
       async (s) => {
         s.stack.config.activationTimeoutSeconds = "2";
-        const activate = keysNotActive(s);
+        const activate = s.holdActivation();
         const slow = await s.step("up, key not active within 2 s", (st) => st.up());
         expect(slow.ok).toBe(false);
         const made = await s.resource("deployer");
@@ -210,10 +200,11 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         expectOk(up);
         expect(stepsOf(up).map(([op]) => op)).toEqual(Array(6).fill("create"));
         expect(up.api.filter((r) => r.path === "/login")).toHaveLength(1);
-        // Every key is made before the first one works: the creates and the activation waits overlap.
-        const api = sequence(up.api);
-        const firstActive = up.api.findIndex((r) => r.method === "GET" && r.path === KEYS && r.auth === "api-key" && r.status === 200);
-        expect(api.lastIndexOf(`POST ${KEYS}`)).toBeLessThan(firstActive);
+        // Every answer takes 500 ms: one key after the other, the six creates (each a POST, then a check of the
+        // new key) would span at least 5 s; in parallel they arrive within the time of six Checks.
+        const posts = up.api.filter((r) => r.method === "POST").map((r) => Date.parse(r.at));
+        expect(posts).toHaveLength(6);
+        expect(Math.max(...posts) - Math.min(...posts)).toBeLessThan(2500);
         const names = s.liveKeys().map((k) => k.name);
         expect(new Set(names).size).toBe(6);
 
@@ -228,7 +219,7 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         expect(s.liveKeys()).toEqual([]);
       },
       {
-        simulator: { uniqueNames: true, propagationDelayMs: 1000 },
+        simulator: { uniqueNames: true, responseDelayMs: 500 },
         credentials: (sim) => ({ "qwilt:username": sim.user.email, "qwilt:password": sim.user.password }),
         label: "engine: parallel",
       },

@@ -8,7 +8,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { SimulatorOptions } from "../sdk/simulator";
 import { callCounts, callTable } from "./lifecycle/harness/api-calls.js";
 import type { StackState } from "./lifecycle/harness/state-file.js";
 import { reveal } from "./lifecycle/harness/wire.js";
@@ -270,6 +269,7 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
       "08-failed-create",
       async (s) => {
         s.stack.config.activationTimeoutSeconds = "1";
+        const activate = s.holdActivation();
         const slow = await s.step("up, key not active within 1 s", (stack) => stack.up());
         expect(slow.ok).toBe(false);
         expect(slow.errors).toEqual([expect.stringMatching(/^deployer: create failed: key org-1\/\d+ \("deployer-[0-9a-f]{7}"\) was created but did not become active within 1 s/)]);
@@ -280,8 +280,7 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
         expect((await s.resources()).map((r) => r.urn.split("::").pop())).toEqual(["deployer"]);
 
         // Once the key works, the next up updates it (no diff, but not initialised) and goes on.
-        const activeAt = Date.parse(s.sim.keys().find((k) => k.keyId === kept.outputs.keyId)!.activeAt);
-        await new Promise((r) => setTimeout(r, Math.max(0, activeAt - Date.now() + 50)));
+        activate();
         const up = await s.step("up, key active by now", (stack) => stack.up());
         expectOk(up);
         expect(stepsOf(up)).toEqual([
@@ -294,7 +293,7 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
         expect(finished.outputs.keyId).toBe(kept.outputs.keyId);
         expect(s.ciSecret()).toEqual({ keyId: kept.outputs.keyId, key: await s.key("deployer") });
       },
-      { simulator: { propagationDelayMs: 1500 }, label: "08b-not-active-in-time" },
+      { label: "08b-not-active-in-time" },
     ));
 
   it("8c. a run that fails after making a replacement keeps the old key marked for deletion; the next up revokes it at its end; a failing program deletes nothing", () =>

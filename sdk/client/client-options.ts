@@ -108,7 +108,7 @@ export function defaultUserAgent(): string {
  * The package root is two levels above sdk/client/*.ts but three above dist/sdk/client/*.js,
  * so look in both places and accept only our own package.json.
  */
-function packageVersion(): string {
+export function packageVersion(): string {
   for (const candidate of ["../../package.json", "../../../package.json"]) {
     try {
       const pkg = require(candidate) as { name?: string; version?: string };

@@ -101,6 +101,16 @@ export class Scenario {
     return this.stack.stateFile;
   }
 
+  /**
+   * New keys are not active until the returned function is called: the check a new key makes (listing
+   * the keys with it) answers 401, as while Qwilt propagates a key. Timing-proof, unlike a propagation
+   * delay on a busy machine. Only for runs that list keys just to check a new one (not refresh).
+   */
+  holdActivation(): () => void {
+    const id = this.sim.faults.add({ method: "GET", path: "/api/1/api-keys", status: 401, times: Infinity });
+    return () => void this.sim.faults.remove(id);
+  }
+
   /** Moves the simulator's clock and the provider's by the same amount. */
   advanceClock(ms: number) {
     this.sim.clock.advance(ms);

@@ -14,9 +14,10 @@ const { Engine, nameOf } = require("./engine");
 const { startEngineService } = require("./engine-service");
 const { installMonitor } = require("./monitor");
 const { withPackageProviders } = require("./package-providers");
+const { PendingOperations } = require("./pending-operations");
 const { startPlugin } = require("./plugin-client");
 const { PolicyPacks } = require("./policy-packs");
-const { loadState, saveState } = require("./state-file");
+const { loadState } = require("./state-file");
 const { markSecret, mask, reveal } = require("./wire");
 
 /**
@@ -34,6 +35,7 @@ const { markSecret, mask, reveal } = require("./wire");
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
  * @property {import("./package-providers").PackageProvidersSpec} [packageProviders] plays the package resources' providers
+ * @property {"Create" | "Update" | "Delete"} [interruptAfter] stop after this plugin call answers (pending-operations.js)
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -91,7 +93,10 @@ async function run(spec) {
     const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
     return { op: spec.op, ok: false, steps: [], calls: [], providerSteps: [], errors: [error], outputs: {}, diagnostics: [] };
   }
-  const { plugin, serves } = withPackageProviders(started.value, spec.packageProviders);
+  const served = withPackageProviders(started.value, spec.packageProviders);
+  const { serves } = served;
+  const journal = new PendingOperations(spec.stateFile, spec.interruptAfter);
+  const plugin = journal.wrap(served.plugin);
   const policies = loaded.value;
   try {
     const engine = new Engine({
@@ -100,7 +105,7 @@ async function run(spec) {
       state: loadState(spec.stateFile),
       config: stackConfig(spec, project.name),
       target: { project: project.name, stack: spec.stack },
-      save: (s) => saveState(spec.stateFile, s),
+      save: (s) => journal.save(s),
       preview,
       log: (line) => console.log(`    ${line}`),
       serves,

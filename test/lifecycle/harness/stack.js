@@ -14,17 +14,18 @@
  *   --refresh` (a refresh with the saved config, then the program with the current one, in two
  *   processes) is not modelled; nor are `pulumi refresh --run-program` and `pulumi destroy
  *   --run-program` (deploymentExecutor.Execute with RefreshProgram / DestroyProgram).
- * - Only dynamic resources, served by the dynamic-provider plugin, and package resources whose
- *   providers a module named in `packageProviders` plays (package-providers.js): no explicit provider
- *   resources (an ApiKey's `provider` option), no invokes, no component providers (Construct).
+ * - Only dynamic resources, served by the dynamic-provider plugin, and package resources whose providers a
+ *   module named in `packageProviders` plays (package-providers.js; they share the dynamic plugin's
+ *   configuration instead of a default provider of their own): no explicit provider resources (an
+ *   ApiKey's `provider` option), no invokes, no component providers (Construct).
  * - No protect, retainOnDelete, ignoreChanges, replaceOnChanges, deletedWith, replaceWith, aliases,
  *   import, hooks, targets, excludes, --continue-on-error, --plan (stepGenerator.generateSteps and
  *   continueStepsFromDiff read these from the goal state; README says what they do to keys).
  * - A delete-before-replace does not first delete the resources that depend on the replaced one
  *   (stepGenerator.calculateDependentReplacements).
- * - No pending operations: a run killed during a Create leaves nothing in the state, where the
- *   engine records the operation first (SnapshotManager.BeginMutation) and warns about it next time
- *   (deploymentExecutor.printPendingOperationsWarning).
+ * - Pending operations are written as the snapshot manager writes them (pending-operations.js), but
+ *   not read back: the next run neither warns about them (deploymentExecutor.printPendingOperationsWarning)
+ *   nor keeps them; it drops them at its first save.
  * - Check and Diff of a registration run one at a time, in arrival order, as in the engine without
  *   --parallel-diff (stepGenerator.diff); the random seed of a Check (CheckRequest.RandomSeed) is not
  *   sent: the dynamic host ignores it anyway.
@@ -81,6 +82,12 @@ class HarnessStack {
    * @type {import("./package-providers").PackageProvidersSpec | undefined}
    */
   packageProviders;
+  /**
+   * The next run stops right after this plugin call answers, as a killed `pulumi up` would, leaving the
+   * operation pending in the state (pending-operations.js); cleared once that run has started.
+   * @type {"Create" | "Update" | "Delete" | undefined}
+   */
+  interruptAfter;
 
   /**
    * @param {object} o
@@ -132,7 +139,9 @@ class HarnessStack {
       stackReferences: { ...this.stackReferences },
       packageProviders: this.packageProviders,
       policyPacks: this.policyPacks.map((p) => ({ ...p })),
+      ...(this.interruptAfter ? { interruptAfter: this.interruptAfter } : {}),
     };
+    this.interruptAfter = undefined;
     const child = fork(join(__dirname, "run-program.js"), [], {
       cwd: this.projectDir,
       // A clean environment, as a Pulumi program gets; QWILT_PLUGIN_OUTPUT_DIR lets the test run scan plugin output.
