@@ -8,7 +8,9 @@
  */
 import { request } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectNoSecrets, runCli } from "./helpers/qwilt-keys-bin";
 import { callTable } from "./lifecycle/harness/api-calls.js";
+import { stackExport } from "./lifecycle/harness/pulumi-state-shapes.js";
 import type { StateResource } from "./lifecycle/harness/state-file.js";
 import { isSecret, reveal } from "./lifecycle/harness/wire.js";
 import { apiCallLog, harnessScenario as scenario, Scenario, stepsOf } from "./lifecycle/scenario";
@@ -115,6 +117,20 @@ describe("overlapDays as the engine drives it (harness)", { timeout: 240_000 }, 
       expect(s.ciSecret()).toEqual({ keyId: d.keyId, key: await s.key("deployer") });
       expect(renew.outputs).toEqual({ keyId: d.keyId, previousKeyId: b.keyId, previousKey: "[secret]" });
       await liveMatchesState();
+
+      // `qwilt-keys` (the real bin), given the state as `pulumi stack export` prints it, counts both keys as managed.
+      const exported = JSON.stringify(stackExport(await s.stack.state(), { project: "lifecycle-11-overlap", stack: "dev" }));
+      const env = { QWILT_API_KEY: s.sim.bootstrapKey, QWILT_USERS_URL: s.sim.url, QWILT_LOGIN_URL: s.sim.url };
+      const list = await runCli(["list", "--json", "--state", "-"], { env, stdin: exported });
+      expect(list.code, list.stderr).toBe(0);
+      expectNoSecrets(list, [reveal(d.key), reveal(b.key), s.sim.bootstrapKey]);
+      const listed = (JSON.parse(list.stdout) as { keys: { keyId: string; management: string; stack?: string }[] }).keys;
+      expect(listed.filter((k) => [b.keyId, d.keyId].includes(k.keyId)).map((k) => [k.keyId, k.management, k.stack]).sort()).toEqual(
+        [
+          [b.keyId, "managed", "lifecycle-11-overlap/dev"],
+          [d.keyId, "managed", "lifecycle-11-overlap/dev"],
+        ].sort(),
+      );
 
       const destroy = await s.step("destroy", (st) => st.destroy());
       expectOk(destroy);

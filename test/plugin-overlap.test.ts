@@ -16,6 +16,7 @@ const DAY = 86_400_000;
 const KEYS = "/api/1/api-keys";
 const AUTO_NAME = (resource: string) => new RegExp(`^${resource}-[0-9a-f]{7}$`);
 
+// The plugin prints its warnings on stderr (no engine listens here), which arrives on its own time: polled for.
 const { sim, plugin, args } = usePluginFixture();
 // Each test starts with no key but the bootstrap key, whatever the one before left.
 afterEach(() => {
@@ -109,7 +110,7 @@ describe("overlapDays through the plugin", () => {
     // Both keys work: consumers that have not picked up the new one yet keep going.
     expect([await statusWith(first.key), await statusWith(second.key)]).toEqual([200, 200]);
     // diff said what would happen, naming the key by its keyId.
-    expect(plugin.output()).toContain(
+    await expect.poll(() => plugin.output()).toContain(
       `key ${first.organization}/${first.keyId} ("${first.name}") must be renewed (Qwilt cannot edit a key): description changed: \`pulumi up\` rotates it in place (a new key is made and waited for until it works; this one keeps working as the previous key until about `,
     );
     // The engine's inputs keep the first auto-name (an update cannot change them): no change for that.
@@ -123,7 +124,7 @@ describe("overlapDays through the plugin", () => {
     expect(r.outs).toMatchObject({ permission: "editor", previousKeyId: second.keyId, previousKey: second.key });
     expect(liveIds()).toEqual(r.tracked());
     expect(await statusWith(first.key)).toBe(401);
-    expect(plugin.output()).toContain(`previous key ${first.organization}/${first.keyId} ("${first.name}") is revoked before key ${first.organization}/${second.keyId} ("${second.name}") is rotated`);
+    await expect.poll(() => plugin.output()).toContain(`previous key ${first.organization}/${first.keyId} ("${first.name}") is revoked before key ${first.organization}/${second.keyId} ("${second.name}") is rotated`);
 
     // overlapDays 0: previousRevokeAt moves to the rotation itself, so the update revokes the previous key; no new key.
     const third = r.outs;
@@ -154,7 +155,7 @@ describe("overlapDays through the plugin", () => {
     const later = { ...r.outs, createdAt: back(r.outs.createdAt), previousRevokeAt: back(r.outs.previousRevokeAt) };
     expect(await plugin.diff(urnOf(r.name), r.id, r.outs, { ...r.inputs, description: "renewed" })).toMatchObject({ changes: "none" });
     expect(await plugin.diff(urnOf(r.name), r.id, later, { ...r.inputs, description: "renewed" })).toMatchObject({ changes: "some", replaces: [] });
-    expect(plugin.output()).toContain(`previous key org-1/${r.outs.previousKeyId} ("${r.outs.previousName}") is revoked by \`pulumi up\`: its previousRevokeAt ${later.previousRevokeAt} has passed`);
+    await expect.poll(() => plugin.output()).toContain(`previous key org-1/${r.outs.previousKeyId} ("${r.outs.previousName}") is revoked by \`pulumi up\`: its previousRevokeAt ${later.previousRevokeAt} has passed`);
 
     const from = sim.requests.length;
     await plugin.delete(urnOf(r.name), r.id, r.outs);
@@ -175,7 +176,7 @@ describe("overlapDays through the plugin", () => {
     expect(read.id).toBe(r.id);
     expect(read.properties).toMatchObject({ keyId, key: r.outs.key, description: "v2" });
     for (const k of PREVIOUS) expect(read.properties).not.toHaveProperty(k);
-    expect(plugin.output()).toContain(`the previous key org-1/${previousKeyId} ("${r.outs.previousName}") is gone from Qwilt (revoked or expired): Pulumi stops tracking it`);
+    await expect.poll(() => plugin.output()).toContain(`the previous key org-1/${previousKeyId} ("${r.outs.previousName}") is gone from Qwilt (revoked or expired): Pulumi stops tracking it`);
 
     // The current key revoked, the previous one live: the previous one is tracked as the current key.
     await r.up({ ...a, description: "v3" });
@@ -187,7 +188,7 @@ describe("overlapDays through the plugin", () => {
     for (const k of PREVIOUS) expect(read.properties).not.toHaveProperty(k);
     expect(read.inputs).toMatchObject({ description: "v2", name: held.previousName });
     expect(liveIds()).toEqual([held.previousKeyId]);
-    expect(plugin.output()).toContain(`key org-1/${held.keyId} ("${held.name}") is gone from Qwilt (revoked or expired), but its previous key org-1/${held.previousKeyId}`);
+    await expect.poll(() => plugin.output()).toContain(`key org-1/${held.keyId} ("${held.name}") is gone from Qwilt (revoked or expired), but its previous key org-1/${held.previousKeyId}`);
     expect(await statusWith(read.properties.key)).toBe(200);
     // The refreshed state no longer matches the program (description v3): the next up rotates it in place.
     Object.assign(r, { inputs: read.inputs, outs: read.properties });
