@@ -37,11 +37,21 @@ export function resourceId(info: { organization: string; keyId: string }): strin
 }
 
 /**
+ * `<organization>/<keyId>` of the key `keyId` (default: the current key) of the resource `id`, as messages name
+ * it: after a rotation in place the resource id names an older key. A state without those outputs (written by
+ * hand) falls back on the id.
+ */
+export function keyRef(id: string, props: { organization?: string; keyId?: string }, keyId = props.keyId): string {
+  const organization = props.organization ?? id.split("/")[0];
+  return keyId === undefined || !organization ? id : `${organization}/${keyId}`;
+}
+
+/**
  * How messages name a key: by organization and keyId, as the resource id does for a key's first key
  * (an in-place rotation keeps the id, so only keyId names the current key), and by name.
  */
 export function keyLabel(props: { organization?: string; keyId?: string; name?: string }): string {
-  return `key ${props.organization}/${props.keyId} ("${props.name}")`;
+  return `key ${props.organization ? `${props.organization}/` : ""}${props.keyId} ("${props.name}")`;
 }
 
 /** `key org/keyId ("name")` of the previous key held beside the current key `props`. */

@@ -16,7 +16,7 @@ import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
 import { engineLog, type MessageSink } from "./engine-log";
 import { adviceFor, clientErrorOf, describeError, notRead, notRevoked, ProviderError, trackedFailure } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
-import { createdOutputs, keyLabel, metadataOutputs, previousLabel, promotedPrevious, recordedOutputs, refreshedPrevious, resourceId, rotatedOutputs } from "./outputs";
+import { createdOutputs, keyLabel, keyRef, metadataOutputs, previousLabel, promotedPrevious, recordedOutputs, refreshedPrevious, resourceId, rotatedOutputs } from "./outputs";
 import { planWords } from "./plan-words";
 import { previousDue, previousOf, withPrevious } from "./previous-key";
 import { changes, planFor } from "./rotation-plan";
@@ -190,7 +190,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
         stored ? keyListCache.find(client, stored.keyId, stored.name) : undefined,
       ]);
     } catch (error) {
-      throw notRead(error, String(props.name), resourceId(props));
+      throw notRead(error, String(props.name), keyRef(id, props));
     }
     const now = this.#now();
     // Gone (revoked, or its id now names another key) or expired: no longer a key anyone can use.
@@ -239,7 +239,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
       try {
         await this.#revokeIfLive(client, previous);
       } catch (error) {
-        const cause = notRevoked(error, previous.name, resourceId({ organization: olds.organization, keyId: previous.keyId }), "previous key");
+        const cause = notRevoked(error, previous.name, keyRef(id, olds, previous.keyId), "previous key");
         throw failed(new ProviderError(`${cause.message} ${keyLabel(olds)} is rotated only once it is gone (a key keeps at most one previous key).`, { cause: error }));
       }
       outs = withPrevious(outs, undefined);
@@ -280,7 +280,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
         await this.#revokeIfLive(client, previous);
         outs = withPrevious(outs, undefined);
       } catch (error) {
-        const cause = notRevoked(error, previous.name, resourceId({ organization: outs.organization, keyId: previous.keyId }), "previous key");
+        const cause = notRevoked(error, previous.name, keyRef(id, outs, previous.keyId), "previous key");
         // The new key is in place and handed on: keep the old one in state, and let the next `pulumi up` revoke it.
         if (rotated) await this.#log().warn(`${cause.message} The next \`pulumi up\` revokes it.`);
         else throw failed(cause);
@@ -290,11 +290,11 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
   }
 
   /** Revokes the current key and the previous one, if any (each found by its keyId: the resource id may name an older key). */
-  async delete(_id: string, props: ApiKeyState): Promise<void> {
+  async delete(id: string, props: ApiKeyState): Promise<void> {
     const previous = previousOf(props);
     if (props.revokeOnDelete === false) {
       const also = previous ? `, nor is its previous ${previousLabel(props, previous)}, which expires at ${previous.expiresAt}` : "";
-      await this.#log().warn(`key "${props.name}" (${resourceId(props)}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}${also}`);
+      await this.#log().warn(`key "${props.name}" (${keyRef(id, props)}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}${also}`);
       return;
     }
     const failures: Error[] = [];
@@ -303,13 +303,13 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
       client = await this.#client(props.orgId);
       await this.#revokeIfLive(client, { keyId: String(props.keyId), name: String(props.name) });
     } catch (error) {
-      failures.push(notRevoked(error, String(props.name), resourceId(props)));
+      failures.push(notRevoked(error, String(props.name), keyRef(id, props)));
     }
     if (previous && client) {
       try {
         await this.#revokeIfLive(client, previous);
       } catch (error) {
-        failures.push(notRevoked(error, previous.name, resourceId({ organization: props.organization, keyId: previous.keyId }), "previous key"));
+        failures.push(notRevoked(error, previous.name, keyRef(id, props, previous.keyId), "previous key"));
       }
     }
     // The engine drops the resource only when this returns; a key revoked already is found gone next time.

@@ -223,7 +223,7 @@ describe("a CommonJS JavaScript project", () => {
     expect(code).toBe(0);
     expect(resources).toHaveLength(1);
     expectApiKey(resources[0], "packaged", { permission: "editor", validForDays: 30, rotateBeforeDays: 7 });
-    expect(resources[0]!.check).toEqual({ failures: [], defaults: ["name", "waitForActivation", "activationTimeoutSeconds", "revokeOnDelete"] });
+    expect(resources[0]!.check).toEqual({ failures: [], defaults: ["name", "waitForActivation", "activationTimeoutSeconds", "revokeOnDelete", "overlapDays"] });
     expect(exports).toEqual({ key: "[secret]", rotateAt: "2026-12-20T00:00:00.000Z" });
   });
 
