@@ -84,6 +84,8 @@ beforeAll(async () => {
 
   // staging: the first `pulumi up` is killed once Qwilt has made the deployer key, before the state records it.
   staging.interruptAfter = "Create";
+  // One step at a time (`pulumi up --parallel 1`): the engine runs the two creates at once otherwise, and the kill would catch both.
+  staging.parallel = 1;
   const [prodUp, stagingUp, legacyUp] = await Promise.allSettled([prod.up(), staging.up(), legacy.up()]);
   expect(prodUp.status === "fulfilled" && prodUp.value.errors).toEqual([]);
   expect(stagingUp.status).toBe("rejected");

@@ -125,7 +125,7 @@ class Engine {
   #generator = Promise.resolve();
   /** @type {Set<Promise<unknown>>} chains not yet finished */
   #running = new Set();
-  #workers = new Workers(WORKERS);
+  #workers;
   #plugin;
   #save;
   #preview;
@@ -155,6 +155,7 @@ class Engine {
    * @param {(line: string) => void} [o.log]
    * @param {import("./policy-packs").PolicyPacks} [o.policies] the policy packs of the run (--policy-pack)
    * @param {(type: string) => boolean} [o.serves] other types `plugin` serves (package-providers.js)
+   * @param {number} [o.parallel] how many steps may run at once (`--parallel`; default GOMAXPROCS × 4)
    */
   constructor(o) {
     this.#plugin = o.plugin;
@@ -168,6 +169,7 @@ class Engine {
     this.#log = o.log ?? (() => {});
     this.#policies = o.policies;
     this.#serves = o.serves ?? (() => false);
+    this.#workers = new Workers(o.parallel ?? WORKERS);
   }
 
   /** The stack outputs the program registered in this run (wire form). */

@@ -35,6 +35,7 @@ const { markSecret, mask, reveal } = require("./wire");
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
  * @property {import("./package-providers").PackageProvidersSpec} [packageProviders] plays the package resources' providers
+ * @property {number} [parallel] how many steps may run at once (`pulumi up --parallel N`)
  * @property {"Create" | "Update" | "Delete"} [interruptAfter] stop after this plugin call answers (pending-operations.js)
  *
  * @typedef {object} RunResult
@@ -109,6 +110,7 @@ async function run(spec) {
       preview,
       log: (line) => console.log(`    ${line}`),
       serves,
+      ...(spec.parallel ? { parallel: spec.parallel } : {}),
     });
     /** @type {string[]} */
     let programErrors = [];

@@ -83,6 +83,11 @@ class HarnessStack {
    */
   packageProviders;
   /**
+   * How many steps a run may run at once, as `--parallel N` (default: the engine's, GOMAXPROCS × 4).
+   * @type {number | undefined}
+   */
+  parallel;
+  /**
    * The next run stops right after this plugin call answers, as a killed `pulumi up` would, leaving the
    * operation pending in the state (pending-operations.js); cleared once that run has started.
    * @type {"Create" | "Update" | "Delete" | undefined}
@@ -140,6 +145,7 @@ class HarnessStack {
       packageProviders: this.packageProviders,
       policyPacks: this.policyPacks.map((p) => ({ ...p })),
       ...(this.interruptAfter ? { interruptAfter: this.interruptAfter } : {}),
+      ...(this.parallel ? { parallel: this.parallel } : {}),
     };
     this.interruptAfter = undefined;
     const child = fork(join(__dirname, "run-program.js"), [], {
