@@ -57,9 +57,10 @@ export function planFor(olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>
  */
 function sameArg(k: ArgName, olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>): boolean {
   if (k === "name" && autoNamed(olds) && autoNamed(news)) return true;
+  // A missing setting reads as its default on either side (a refresh diffs against the inputs it holds, unchecked).
   const fallback = (API_KEY_ARGS[k] as ArgSpec).default;
-  const old = olds[k] === undefined && fallback && "value" in fallback ? fallback.value : olds[k];
-  return sameValue(old, news[k]);
+  const orDefault = (v: unknown) => (v === undefined && fallback && "value" in fallback ? fallback.value : v);
+  return sameValue(orDefault(olds[k]), orDefault(news[k]));
 }
 
 const autoNamed = (props: { __defaults?: unknown }) => Array.isArray(props.__defaults) && props.__defaults.includes("name");

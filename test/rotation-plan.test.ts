@@ -94,6 +94,8 @@ describe("rotation plan", () => {
     expect(plan(old, { overlapDays: 0 }, T0 + DAY)).toEqual({ replaces: [], rotates: [], updates: [] });
     expect(plan(old, { overlapDays: 2 }, T0 + DAY)).toEqual({ replaces: [], rotates: [], updates: ["overlapDays"] });
     expect(plan(old, { overlapDays: 0 }, T0 + 23 * DAY)).toEqual({ replaces: ["rotateAt"], rotates: [], updates: [] });
+    // A refresh diffs the read outputs against the inputs the state holds, which such a state lacks too.
+    expect(planFor(old, { ...old, overlapDays: undefined } as unknown as CheckedArgs, T0 + DAY)).toEqual({ replaces: [], rotates: [], updates: [] });
   });
 });
 
