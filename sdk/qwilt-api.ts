@@ -16,9 +16,18 @@ export const API_KEYS_PATH = "/api/1/api-keys";
 export const apiKeyPath = (keyId: string): string => `${API_KEYS_PATH}/${encodeURIComponent(keyId)}`;
 export const LOGIN_PATH = "/login";
 
-/** Header carrying an API key (documented form). The Terraform provider sends `Authorization: X-API-KEY <key>`. */
+/**
+ * Header carrying an API key (documented form). Qwilt's own Go client (Terraform provider,
+ * qwilt/cdn/client/client.go `doRequest`) sends `Authorization: X-API-KEY <key>` instead, with
+ * `Content-Type: application/json` on every call, and counts only 200 and 201 as success.
+ */
 export const API_KEY_HEADER = "x-api-key";
-/** Cookie carrying the login token in the 302 answer to GET /login (documented). */
+/**
+ * Cookie carrying the login token in the 302 answer to GET /login (documented). That 302 has no
+ * Location to follow: Qwilt's own client (qwilt/cdn/client/client.go `doAuthRequest`) signs in
+ * through a Go client that follows redirects and still demands the 302 and this cookie; it also
+ * sends the username and password as a JSON body with the GET (auth.go `SignIn`).
+ */
 export const LOGIN_TOKEN_COOKIE = "cqloudLoginToken";
 /** A login token lives one hour (documented). */
 export const LOGIN_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
