@@ -2,16 +2,18 @@ import { DEFAULTS } from "../sdk/client/client-options";
 import { ConfigurationError } from "../sdk/client/errors";
 import { QwiltClient } from "../sdk/client/qwilt-client";
 import type { QwiltClientOptions } from "../sdk/client/types";
+import { SETTINGS, type SettingName } from "../sdk/settings";
 import { missingCredentialsError, ProviderConfigError, type ProviderConfig } from "./config";
 
-/** Where each client option the user can get wrong comes from, for errors that name the option. */
-const OPTION_SOURCES: [RegExp, string][] = [
-  [/^usersUrl\b/, "qwilt:usersUrl or QWILT_USERS_URL"],
-  [/^loginUrl\b/, "qwilt:loginUrl or QWILT_LOGIN_URL"],
-  [/^credentials\.apiKey\b/, "qwilt:apiKey, QWILT_API_KEY or QCDN_API_KEY"],
-  [/^credentials\.(username|password)\b/, "qwilt:username / qwilt:password, or QWILT_USERNAME / QWILT_PASSWORD"],
-  [/^credentials\.orgId\b/, "qwilt:orgId or QWILT_ORG_ID"],
-];
+/** The settings behind each client option a user can get wrong, so an error can say where to fix it. */
+const OPTION_SETTINGS: Record<string, SettingName> = {
+  usersUrl: "usersUrl",
+  loginUrl: "loginUrl",
+  "credentials.apiKey": "apiKey",
+  "credentials.username": "username",
+  "credentials.password": "password",
+  "credentials.orgId": "orgId",
+};
 
 /** Picks the client for a key: the API key for its own organization, username/password for `orgId`. */
 export class ClientPool {
@@ -58,6 +60,12 @@ export class ClientPool {
 
 /** The client names its option (`usersUrl ...`); a Pulumi user needs the config key or variable that set it. */
 function withSource(error: ConfigurationError): ProviderConfigError {
-  const source = OPTION_SOURCES.find(([pattern]) => pattern.test(error.message))?.[1];
-  return new ProviderConfigError(`Qwilt configuration: ${error.message}${source ? ` (set by ${source})` : ""}`);
+  const setting = error.option === undefined ? undefined : OPTION_SETTINGS[error.option];
+  const source = setting && orList([SETTINGS[setting].configKey, ...SETTINGS[setting].env]);
+  return new ProviderConfigError(`Qwilt configuration: ${error.message}${source ? ` (set by ${source})` : ""}`, { cause: error });
+}
+
+/** `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }

@@ -1,101 +1,56 @@
 /**
- * Provider configuration: credentials and URLs from stack config (`qwilt:*`), else from the
- * environment, first found wins (design.md's table). Credentials never enter args, outputs or
- * the serialized provider: they are read here, inside the plugin process.
+ * Provider configuration: the settings of sdk/settings.ts, read from stack config (`qwilt:*`), else
+ * from the environment, and their errors worded for a Pulumi user. Credentials never enter args,
+ * outputs or the serialized provider: they are read here, inside the plugin process.
  */
-import { DEFAULT_LOGIN_URL, DEFAULT_USERS_URL } from "../sdk/qwilt-api";
+import { resolveSettings, SETTINGS, SettingsError, type SettingName, type Settings } from "../sdk/settings";
 
-export interface ProviderConfig {
-  apiKey?: string;
-  username?: string;
-  password?: string;
-  orgId?: string;
-  usersUrl: string;
-  loginUrl: string;
-  /** Tuning: per-request timeout of the Qwilt client in ms (client default 30 000). */
-  timeoutMs?: number;
-  /** Tuning: retries after a failed request (client default 4; see sdk/client/retry-policy.ts). */
-  maxRetries?: number;
+export interface ProviderConfig extends Settings {
   /** Things the user should know (ignored or unknown settings); never holds a secret. */
   warnings: string[];
 }
 
-/** Each setting: its stack config key, then the environment variables, in order. */
-const SOURCES = {
-  apiKey: ["qwilt:apiKey", "QWILT_API_KEY", "QCDN_API_KEY"],
-  username: ["qwilt:username", "QWILT_USERNAME", "QCDN_USERNAME"],
-  password: ["qwilt:password", "QWILT_PASSWORD", "QCDN_PASSWORD"],
-  orgId: ["qwilt:orgId", "QWILT_ORG_ID"],
-  usersUrl: ["qwilt:usersUrl", "QWILT_USERS_URL"],
-  loginUrl: ["qwilt:loginUrl", "QWILT_LOGIN_URL"],
-  timeoutMs: ["qwilt:timeoutMs", "QWILT_TIMEOUT_MS"],
-  maxRetries: ["qwilt:maxRetries", "QWILT_MAX_RETRIES"],
-} as const;
-
-/** Bounds of the tuning knobs: a timeout shorter than 100 ms fails every call, a longer one than 10 minutes hangs `pulumi up`. */
-const TUNING = {
-  timeoutMs: { min: 100, max: 600_000, unit: "milliseconds" },
-  maxRetries: { min: 0, max: 10, unit: "retries" },
-} as const;
-export const CONFIG_KEYS: readonly string[] = Object.values(SOURCES).map((s) => s[0]);
+export const CONFIG_KEYS: readonly string[] = Object.values(SETTINGS).map((s) => s.configKey);
 
 export class ProviderConfigError extends Error {
   override name = "ProviderConfigError";
 }
 
-function text(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const s = (typeof v === "string" ? v : String(v)).trim();
-  return s === "" ? undefined : s;
-}
-
 /** `config` is the stack config map (keys like `qwilt:apiKey`), secrets already decrypted. */
 export function resolveConfig(config: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ProviderConfig {
-  const pick = (key: keyof typeof SOURCES) => {
-    const [configKey, ...envVars] = SOURCES[key];
-    return text(config[configKey]) ?? envVars.map((e) => text(env[e])).find((v) => v !== undefined);
-  };
+  let values: Settings;
+  try {
+    ({ values } = resolveSettings({ config, env }));
+  } catch (error) {
+    throw error instanceof SettingsError ? new ProviderConfigError(settingsMessage(error), { cause: error }) : error;
+  }
   const warnings: string[] = [];
   const unknown = Object.keys(config).filter((k) => k.startsWith("qwilt:") && !CONFIG_KEYS.includes(k));
   if (unknown.length > 0) {
     warnings.push(`unknown configuration ${unknown.join(", ")} ignored; the known keys are ${CONFIG_KEYS.join(", ")}`);
   }
-
-  const resolved: ProviderConfig = {
-    apiKey: pick("apiKey"),
-    username: pick("username"),
-    password: pick("password"),
-    orgId: pick("orgId"),
-    usersUrl: pick("usersUrl") ?? DEFAULT_USERS_URL,
-    loginUrl: pick("loginUrl") ?? DEFAULT_LOGIN_URL,
-    warnings,
-  };
-  for (const knob of ["timeoutMs", "maxRetries"] as const) {
-    const value = pick(knob);
-    if (value !== undefined) resolved[knob] = tuning(knob, value);
-  }
-  if ((resolved.username === undefined) !== (resolved.password === undefined)) {
-    const missing = resolved.username === undefined ? "username (qwilt:username or QWILT_USERNAME)" : "password (qwilt:password or QWILT_PASSWORD)";
-    throw new ProviderConfigError(`Qwilt credentials are incomplete: a ${missing} is needed as well`);
-  }
-  if (resolved.apiKey && resolved.username) {
+  if (values.apiKey && values.username) {
     warnings.push("both an API key and a username/password are configured: the API key is used for keys without orgId, username/password for keys with orgId");
   }
-  if (resolved.apiKey && !resolved.username && resolved.orgId) {
-    warnings.push("qwilt:orgId / QWILT_ORG_ID is ignored with API-key credentials: an API key works only in the organization it was made in");
+  if (values.apiKey && !values.username && values.orgId) {
+    warnings.push(`${settingPlaces("orgId")} is ignored with API-key credentials: an API key works only in the organization it was made in`);
   }
-  return resolved;
+  return { ...values, warnings };
 }
 
-/** A tuning knob's text as a whole number within its bounds, or an error naming both places it can be set. */
-function tuning(knob: keyof typeof TUNING, value: string): number {
-  const { min, max, unit } = TUNING[knob];
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    const [configKey, envVar] = SOURCES[knob];
-    throw new ProviderConfigError(`${configKey} / ${envVar} must be a whole number of ${unit} from ${min} to ${max} (got ${JSON.stringify(value.slice(0, 20))})`);
+/** `qwilt:orgId / QWILT_ORG_ID`: where a Pulumi user sets a setting (its stack config key, then the first variable). */
+export function settingPlaces(setting: SettingName, separator = " / "): string {
+  const { configKey, env } = SETTINGS[setting];
+  return `${configKey}${separator}${env[0]}`;
+}
+
+/** A SettingsError in stack-config terms (never the value of a secret: the error does not hold it). */
+function settingsMessage(error: SettingsError): string {
+  if (error.reason === "missing") {
+    return `Qwilt credentials are incomplete: a ${error.setting} (${settingPlaces(error.setting, " or ")}) is needed as well`;
   }
-  return n;
+  const got = error.value !== undefined ? ` (got ${JSON.stringify(error.value)})` : "";
+  return `${settingPlaces(error.setting)} must be ${error.allowed}${got}`;
 }
 
 /** Thrown by operations that need the API when no credentials are configured at all. */

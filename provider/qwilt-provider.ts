@@ -3,13 +3,14 @@
  * every HTTP detail in the sdk client. One instance serves every ApiKey of a plugin process.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ConflictError } from "../sdk/client/errors";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
 import { checkArgs, inputsOf, REPLACE_ARGS, UNKNOWN, UPDATE_ARGS } from "./args";
 import { ClientPool } from "./client-pool";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
-import { notRead, notRevoked } from "./error-advice";
+import { clientErrorOf, notRead, notRevoked } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
 import { createdOutputs, merged, metadataOutputs, resourceId } from "./outputs";
 import { dueReplacement, rotateAtOf } from "./schedule";
@@ -104,7 +105,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
       ttlDays: inputs.validForDays,
       permission: inputs.permission,
     }).catch((err) => {
-      throw (err as { status?: number }).status === 409 ? nameConflict(err as Error, inputs) : err;
+      throw clientErrorOf(err) instanceof ConflictError ? nameConflict(err as Error, inputs) : err;
     });
     const outs = createdOutputs(inputs, created);
     const id = resourceId(created);

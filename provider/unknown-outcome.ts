@@ -12,7 +12,7 @@
 import { sleep } from "../sdk/client/sleep";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { CreatedApiKey, CreateKeyInput } from "../sdk/client/types";
-import { adviceFor, mayHaveTakenEffect, timedOut, withoutHint } from "./error-advice";
+import { adviceFor, describeError, mayHaveTakenEffect, ProviderError, timedOut, worded } from "./error-advice";
 
 /** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
@@ -46,10 +46,11 @@ export async function createSettled(client: QwiltClient, req: CreateKeyInput, op
           revoked > 0
             ? `Qwilt had made ${revoked} key(s) named "${req.name}" all the same; they were found by name and revoked (a key comes only in the answer that was lost, so it cannot be used)`
             : `No key named "${req.name}" was made`;
-        throw new Error(
-          `Creating key "${req.name}" failed twice without a clear answer (last: ${withoutHint(error)}). ${found}, so nothing is left behind. ${
+        throw new ProviderError(
+          `Creating key "${req.name}" failed twice without a clear answer (last: ${describeError(error, { outcome: false })}). ${found}, so nothing is left behind. ${
             adviceFor(error, "run `pulumi up` again") || "Run `pulumi up` again."
           }`,
+          { cause: error },
         );
       }
     }
@@ -62,18 +63,20 @@ async function revokeStrays(client: QwiltClient, name: string, since: number, ca
   try {
     strays = (await client.listKeys()).filter((k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS);
   } catch (listError) {
-    throw new Error(
-      `${withoutHint(cause)}. The key may have been created, but listing the organization's keys to find it failed too (${(listError as Error).message}). ` +
+    throw new ProviderError(
+      `${describeError(cause, { outcome: false })}. The key may have been created, but listing the organization's keys to find it failed too (${describeError(listError)}). ` +
         `Look for a key named "${name}" in Qwilt and revoke it (Pulumi does not track it), then run \`pulumi up\` again.`,
+      { cause },
     );
   }
   for (const stray of strays) {
     try {
       await client.revokeKey(stray.keyId);
     } catch (revokeError) {
-      throw new Error(
-        `${withoutHint(cause)}. Qwilt made key ${stray.keyId} ("${name}") all the same, but revoking it failed (${(revokeError as Error).message}). ` +
+      throw new ProviderError(
+        `${describeError(cause, { outcome: false })}. Qwilt made key ${stray.keyId} ("${name}") all the same, but revoking it failed (${describeError(revokeError)}). ` +
           `Its secret came only in the lost answer, so Pulumi cannot use it: revoke key ${stray.keyId} in Qwilt, then run \`pulumi up\` again.`,
+        { cause },
       );
     }
   }
@@ -81,10 +84,10 @@ async function revokeStrays(client: QwiltClient, name: string, since: number, ca
 }
 
 /** A create refused for sure (429 after retries, a failed login, ...): nothing was made; say so, and what to do. */
-function nothingCreated(error: unknown): unknown {
+function nothingCreated(error: unknown): Error {
   const advice = adviceFor(error, "run `pulumi up` again");
-  if (!advice) return error; // its message already says what to do (credentials, rights, name conflict)
-  return Object.assign(new Error(`${(error as Error).message}. No key was created. ${advice}`), { status: (error as { status?: number }).status });
+  if (!advice) return worded(error); // it already says what to do (credentials, rights, name conflict)
+  return new ProviderError(`${describeError(error)}. No key was created. ${advice}`, { cause: error });
 }
 
 /**
@@ -98,10 +101,10 @@ export async function revokeSettled(client: QwiltClient, key: { keyId: string; n
     try {
       await client.revokeKey(key.keyId);
     } catch (error) {
-      if (!mayHaveTakenEffect(error)) throw error;
+      if (!mayHaveTakenEffect(error)) throw worded(error);
       if (timedOut(error)) await sleep(settleMs);
       if (!(await stillLive())) return;
-      throw Object.assign(new Error(`${withoutHint(error)}, and the key is still live`), { adviceFrom: error });
+      throw new ProviderError(`${describeError(error, { outcome: false })}, and the key is still live`, { cause: error });
     }
     if (!(await stillLive())) return;
   }

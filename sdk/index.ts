@@ -18,7 +18,11 @@ export {
   ApiTimeoutError,
   ResponseValidationError,
   ConfigurationError,
+  PLAIN_HINTS,
   type QwiltErrorInit,
+  type QwiltErrorCode,
+  type HintKind,
+  type HintWords,
 } from "./client/errors";
 export {
   PERMISSIONS,
@@ -34,3 +38,17 @@ export {
   type Permission,
   type ApiPermission,
 } from "./qwilt-api";
+export {
+  SETTINGS,
+  SETTING_NAMES,
+  resolveSettings,
+  SettingsError,
+  sourceName,
+  allowedValues,
+  type SettingName,
+  type SettingSpec,
+  type Settings,
+  type SettingSource,
+  type ResolvedSettings,
+  type SettingsInput,
+} from "./settings";

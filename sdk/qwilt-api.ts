@@ -116,3 +116,32 @@ function buildSchemas() {
   const keyList = z.array(key);
   return { key, createdKey, keyList };
 }
+
+/**
+ * A keyId no key can have (keyIds look like small numbers), for learning whether a credential may write
+ * without changing anything: revoking it answers 404 to a credential that may revoke and 403 to one that may
+ * not. Assumed: the API checks rights before it looks the key up (a typical gateway does; the simulator does).
+ */
+export const NO_SUCH_KEY_ID = "qwilt-keys-doctor-no-such-key";
+
+/**
+ * What a credential's JWT payload says about itself, unverified. Assumed, undocumented: `exp` (seconds since
+ * the epoch) is the standard expiry claim, and `kid` or `keyId` would name the API key. Only
+ * `qwilt-keys doctor` reads this, and shows it as a claim; nothing decides anything on it.
+ */
+export function credentialClaims(token: string): { expiresAt?: string; keyId?: string } {
+  const payload = token.split(".")[1];
+  if (!payload) return {};
+  let claims: Record<string, unknown>;
+  try {
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  if (!claims || typeof claims !== "object") return {};
+  const out: { expiresAt?: string; keyId?: string } = {};
+  if (typeof claims.exp === "number" && Number.isFinite(claims.exp)) out.expiresAt = new Date(claims.exp * 1000).toISOString();
+  const keyId = claims.kid ?? claims.keyId;
+  if (typeof keyId === "string" || typeof keyId === "number") out.keyId = String(keyId);
+  return out;
+}

@@ -13,6 +13,7 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from "../sdk";
+import { describeError } from "../provider/error-advice";
 import { useScriptedClient } from "./helpers/client-fixture";
 import { startScriptedServer } from "./helpers/scripted-server";
 
@@ -28,7 +29,7 @@ describe("error family keyed on status, with exact messages", () => {
       { error: "Invalid API key" },
       "list",
       AuthenticationError,
-      "GET /api/1/api-keys: 401 Unauthorized — Invalid API key (check qwilt:apiKey / QWILT_API_KEY; a new key needs up to 5 minutes to become active, and an expired or revoked key never works again)",
+      "GET /api/1/api-keys: 401 Unauthorized — Invalid API key (check the API key; a new key needs up to 5 minutes to become active, and an expired or revoked key never works again)",
     ],
     [
       403,
@@ -57,6 +58,16 @@ describe("error family keyed on status, with exact messages", () => {
     expect(err.status).toBe(status);
     expect(err.method).toBe(call === "post" ? "POST" : "GET");
     expect(err.path).toBe("/api/1/api-keys");
+  });
+
+  it("the provider words the hints for a Pulumi user; the client's own words name no front end's settings", async () => {
+    server.reply({ status: 401, body: { error: "Invalid API key" } });
+    const err = await failure(client().listKeys());
+    expect(err).toMatchObject({ code: "authentication_failed", hint: "check-api-key", detail: "401 Unauthorized — Invalid API key" });
+    expect(describeError(err)).toBe(
+      "GET /api/1/api-keys: 401 Unauthorized — Invalid API key (check qwilt:apiKey / QWILT_API_KEY; a new key needs up to 5 minutes to become active, and an expired or revoked key never works again)",
+    );
+    expect(err.message).not.toMatch(/qwilt:|QWILT_|pulumi/i);
   });
 
   it("flags which errors are worth retrying", async () => {
@@ -176,7 +187,10 @@ describe("error family keyed on status, with exact messages", () => {
     const err = await failure(client().createKey(createInput));
     expect(JSON.parse(JSON.stringify(err))).toEqual({
       name: "ConflictError",
+      code: "conflict",
       message: "POST /api/1/api-keys: 409 Conflict — name taken",
+      detail: "409 Conflict — name taken",
+      keyName: "ci",
       method: "POST",
       path: "/api/1/api-keys",
       status: 409,
@@ -184,7 +198,7 @@ describe("error family keyed on status, with exact messages", () => {
       outcomeUnknown: false,
       retryable: false,
     });
-    expect(Object.keys(err).sort()).toEqual(["apiMessage", "method", "outcomeUnknown", "path", "retryable", "status"]);
+    expect(Object.keys(err).sort()).toEqual(["apiMessage", "code", "detail", "keyName", "method", "name", "outcomeUnknown", "path", "retryable", "status"]);
     expect(inspect(err)).not.toMatch(/headers|x-api-key|"ttl"/i);
   });
 });

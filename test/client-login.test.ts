@@ -1,3 +1,4 @@
+import { describeError } from "../provider/error-advice";
 import { describe, expect, it } from "vitest";
 import { AuthenticationError, ConfigurationError, InternalServerError, QwiltClient, QwiltError } from "../sdk";
 import { LOGIN_TOKEN_LIFETIME_MS } from "../sdk/qwilt-api";
@@ -135,7 +136,10 @@ describe("login with username/password", () => {
     const c = track(new QwiltClient({ credentials: { username: USER, password: "wrong password" }, usersUrl: server.url, loginUrl: server.url }));
     const err = await failure(c.listKeys());
     expect(err).toBeInstanceOf(AuthenticationError);
-    expect(err.message).toBe(
+    expect(err.message).toBe("GET /login: 401 Unauthorized — Bad credentials (the username/password were rejected; check them)");
+    expect(err).toMatchObject({ code: "authentication_failed", hint: "check-login", status: 401 });
+    // As the provider words it for a Pulumi user.
+    expect(describeError(err)).toBe(
       "GET /login: 401 Unauthorized — Bad credentials (the username/password were rejected; check qwilt:username / qwilt:password or QWILT_USERNAME / QWILT_PASSWORD)",
     );
     await Promise.all([failure(c.listKeys()), failure(c.createKey({ name: "x", ttlDays: 1, permission: "viewer" }))]);
@@ -147,7 +151,9 @@ describe("login with username/password", () => {
     server.handle(() => ({ status: 200, body: "<html>login page</html>", headers: { "set-cookie": "cqloudLoginToken=abc123456" } }));
     const err = await failure(client().listKeys());
     expect(err.constructor).toBe(QwiltError);
-    expect(err.message).toBe(
+    expect(err.message).toBe("GET /login: answered 200, but a successful login answers 302 with a cqloudLoginToken cookie; check the login URL");
+    expect(err).toMatchObject({ code: "unexpected_login_answer", hint: "check-login-url", status: 200 });
+    expect(describeError(err)).toBe(
       "GET /login: answered 200, but a successful login answers 302 with a cqloudLoginToken cookie; check qwilt:loginUrl / QWILT_LOGIN_URL",
     );
     expect(apiCalls()).toHaveLength(0);
@@ -157,6 +163,9 @@ describe("login with username/password", () => {
     server.handle(() => ({ status: 302, headers: { location: "/sso", "set-cookie": ["a=1", "cqloudLoginToken=; Max-Age=0"] } }));
     const err = await failure(client().listKeys());
     expect(err.message).toBe(
+      "GET /login: answered 302 without a cqloudLoginToken cookie, but a successful login answers 302 with a cqloudLoginToken cookie; check the login URL",
+    );
+    expect(describeError(err)).toBe(
       "GET /login: answered 302 without a cqloudLoginToken cookie, but a successful login answers 302 with a cqloudLoginToken cookie; check qwilt:loginUrl / QWILT_LOGIN_URL",
     );
     expect(server.requests.map((r) => r.path)).toEqual(["/login"]);

@@ -56,18 +56,22 @@ function resolveCredentials(credentials: QwiltCredentials | undefined): Resolved
       throw new ConfigurationError("credentials: give either apiKey or username/password, not both");
     }
     if (orgId !== undefined) {
-      throw new ConfigurationError("credentials.orgId needs username/password: an API key is valid only in its own organization");
+      throw new ConfigurationError("credentials.orgId needs username/password: an API key is valid only in its own organization", {
+        option: "credentials.orgId",
+      });
     }
     return { kind: "apiKey", apiKey: headerSafe("credentials.apiKey", apiKey) };
   }
+  const atUsername = { option: "credentials.username" };
+  const atPassword = { option: "credentials.password" };
   if (username === undefined && password === undefined) {
     throw new ConfigurationError("credentials needs apiKey, or username and password");
   }
-  if (typeof username !== "string" || !username.trim()) throw new ConfigurationError("credentials.username must be a non-empty string");
-  if (typeof password !== "string" || !password) throw new ConfigurationError("credentials.password must be a non-empty string");
-  if (username.includes(":")) throw new ConfigurationError("credentials.username must not contain ':' (HTTP Basic auth)");
+  if (typeof username !== "string" || !username.trim()) throw new ConfigurationError("credentials.username must be a non-empty string", atUsername);
+  if (typeof password !== "string" || !password) throw new ConfigurationError("credentials.password must be a non-empty string", atPassword);
+  if (username.includes(":")) throw new ConfigurationError("credentials.username must not contain ':' (HTTP Basic auth)", atUsername);
   if (orgId !== undefined && (typeof orgId !== "string" || !orgId.trim())) {
-    throw new ConfigurationError("credentials.orgId must be a non-empty string when given");
+    throw new ConfigurationError("credentials.orgId must be a non-empty string when given", { option: "credentials.orgId" });
   }
   return { kind: "login", username: username.trim(), password, ...(orgId !== undefined ? { orgId: (orgId as string).trim() } : {}) };
 }
@@ -77,10 +81,11 @@ function resolveCredentials(credentials: QwiltCredentials | undefined): Resolved
  * whitespace is dropped: a key read from a file or pasted into config often ends in a newline.
  */
 export function headerSafe(name: string, value: unknown): string {
-  if (typeof value !== "string" || !value.trim()) throw new ConfigurationError(`${name} must be a non-empty string`);
+  const option = { option: name };
+  if (typeof value !== "string" || !value.trim()) throw new ConfigurationError(`${name} must be a non-empty string`, option);
   const trimmed = value.trim();
   if (!/^[\x21-\x7e]+$/.test(trimmed)) {
-    throw new ConfigurationError(`${name} contains spaces, control or non-ASCII characters; an API key has none`);
+    throw new ConfigurationError(`${name} contains spaces, control or non-ASCII characters; an API key has none`, option);
   }
   return trimmed;
 }
@@ -88,7 +93,7 @@ export function headerSafe(name: string, value: unknown): string {
 function number(name: string, value: number | undefined, fallback: number, min: number, integer = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new ConfigurationError(`${name} must be a${integer ? " whole" : ""} number ≥ ${min} (got ${String(value)})`);
+    throw new ConfigurationError(`${name} must be a${integer ? " whole" : ""} number ≥ ${min} (got ${String(value)})`, { option: name });
   }
   return value;
 }
@@ -103,7 +108,7 @@ export function defaultUserAgent(): string {
  * The package root is two levels above sdk/client/*.ts but three above dist/sdk/client/*.js,
  * so look in both places and accept only our own package.json.
  */
-function packageVersion(): string {
+export function packageVersion(): string {
   for (const candidate of ["../../package.json", "../../../package.json"]) {
     try {
       const pkg = require(candidate) as { name?: string; version?: string };

@@ -1,7 +1,7 @@
 /**
  * Sends one logical request: per-attempt timeout, retries per retry-policy.ts, and every failure turned
  * into a redacted QwiltError. Knows nothing about keys or logins. One undici Agent per transport, so
- * connections are kept alive and reused (a `pulumi up` with many keys must not open one per call).
+ * connections are kept alive and reused (a deployment with many keys must not open one per call).
  */
 import { EventEmitter } from "node:events";
 import type { Agent } from "undici";
@@ -10,8 +10,9 @@ import {
   ApiConnectionError,
   ApiTimeoutError,
   errorFromStatus,
-  formatStatusMessage,
   QwiltError,
+  statusDetail,
+  type HintKind,
   type QwiltErrorInit,
 } from "./errors";
 import type { Redactor } from "./redact";
@@ -38,10 +39,12 @@ export interface TransportRequest {
   json?: unknown;
   /** Aborts waiting and the request in flight; rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** A hint for the user, per status, added to the error message. */
-  hint?: (status: number) => string | undefined;
-  /** Added to the message when a non-GET request failed in a way that may have taken effect. */
-  unknownOutcomeHint?: string;
+  /** The kind of advice for an error answer, per status. */
+  hint?: (status: number) => HintKind | undefined;
+  /** The advice when a non-GET request failed in a way that may have taken effect. */
+  unknownOutcomeHint?: HintKind;
+  /** What the request asked for, kept on its errors for front ends to word. */
+  about?: Pick<QwiltErrorInit, "keyName" | "orgId">;
 }
 
 export interface TransportResponse {
@@ -61,7 +64,7 @@ const TIMED_OUT = Symbol("timed out");
 
 /**
  * Codes that mean the request never left this machine: safe to report as "not sent" for a POST.
- * (A POST is still not retried on them: the brief keeps POST retries to 429 only.)
+ * (A POST is still not retried on them: retry-policy.ts retries a POST on 429 only.)
  */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_INVALID_ARG"]);
 
@@ -101,7 +104,7 @@ export class HttpTransport {
 
   async #attempt(req: TransportRequest, url: string): Promise<Attempt> {
     if (this.#closed) {
-      throw new QwiltError(`${req.method} ${req.path}: the client is closed`, { method: req.method, path: req.path });
+      throw new QwiltError({ method: req.method, path: req.path, detail: "the client is closed" });
     }
     req.signal?.throwIfAborted();
     // undici loads on the first request, not when the package is imported.
@@ -165,34 +168,29 @@ export class HttpTransport {
     return this.#agent;
   }
 
-  #toError(req: TransportRequest, attempt: Exclude<Attempt, { kind: "response" }> | { kind: "response"; response: TransportResponse }): QwiltError {
+  #toError(req: TransportRequest, attempt: Attempt): QwiltError {
     const { method, path } = req;
     const redact = (s: string) => this.#settings.redactor.redact(s);
-    const base: QwiltErrorInit = { method, path };
-    const mayHaveTakenEffect = (yes: boolean) => (method === "GET" ? {} : { outcomeUnknown: yes });
-    const withUnknownHint = (yes: boolean, hint?: string) =>
-      [hint, yes && method !== "GET" ? req.unknownOutcomeHint : undefined].filter(Boolean).join("; ") || undefined;
+    const base = { method, path, ...req.about };
+    // A GET changes nothing, so only other methods say what is known of their outcome.
+    const outcome = (unknown: boolean) => {
+      if (method === "GET") return {};
+      return { outcomeUnknown: unknown, ...(unknown && req.unknownOutcomeHint ? { hint: req.unknownOutcomeHint } : {}) };
+    };
 
     if (attempt.kind === "response") {
       const { status, text } = attempt.response;
-      const unknown = status >= 500;
       const apiMessage = extractApiMessage(text, this.#settings.redactor);
-      const hint = withUnknownHint(unknown, req.hint?.(status));
-      const message = redact(formatStatusMessage(method, path, status, apiMessage, hint));
-      return errorFromStatus(status, message, { ...base, apiMessage, hint, ...mayHaveTakenEffect(unknown) });
+      const hint = req.hint?.(status);
+      const init = { ...base, detail: redact(statusDetail(status, apiMessage)), apiMessage, ...(hint ? { hint } : {}) };
+      return errorFromStatus(status, { ...init, ...outcome(status >= 500) });
     }
     if (attempt.kind === "timeout") {
-      const hint = withUnknownHint(true);
-      const message = `${method} ${path}: no answer within ${this.#settings.timeoutMs} ms${hint ? ` (${hint})` : ""}`;
-      return new ApiTimeoutError(redact(message), { ...base, hint, ...mayHaveTakenEffect(true) });
+      return new ApiTimeoutError({ ...base, detail: `no answer within ${this.#settings.timeoutMs} ms`, ...outcome(true) });
     }
-    const unknown = !attempt.beforeSending;
-    const hint = withUnknownHint(unknown);
     const detail = redact(describeConnectionError(attempt.error));
-    const message = `${method} ${path}: connection failed — ${detail}${hint ? ` (${hint})` : ""}`;
     return new ApiConnectionError(
-      redact(message),
-      { ...base, hint, cause: safeCause(attempt.error, detail), ...mayHaveTakenEffect(unknown) },
+      { ...base, detail: `connection failed — ${detail}`, cause: safeCause(attempt.error, detail), ...outcome(!attempt.beforeSending) },
       attempt.retryable,
     );
   }

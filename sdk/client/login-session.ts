@@ -9,7 +9,7 @@
  *   same password can only lock the account, so later calls fail at once without a request.
  */
 import { LOGIN_PATH, LOGIN_TOKEN_COOKIE, LOGIN_TOKEN_LIFETIME_MS } from "../qwilt-api";
-import { AuthenticationError, QwiltError } from "./errors";
+import { AuthenticationError, QwiltError, type HintKind } from "./errors";
 import type { HttpTransport, ResponseHeaders } from "./http-transport";
 import type { Redactor } from "./redact";
 
@@ -80,6 +80,7 @@ export class LoginSession {
         query: { orgId },
         headers: { authorization: this.#authorization },
         hint: (status) => loginHint(status, orgId),
+        about: orgId !== undefined ? { orgId } : {},
       });
     } catch (error) {
       if (error instanceof AuthenticationError) this.#rejected = error;
@@ -88,12 +89,15 @@ export class LoginSession {
     const token = response.status === 302 ? readCookie(response.headers, LOGIN_TOKEN_COOKIE) : undefined;
     if (!token) {
       const got = response.status === 302 ? `302 without a ${LOGIN_TOKEN_COOKIE} cookie` : `${response.status}`;
-      throw new QwiltError(
-        redactor.redact(
-          `${method} ${path}: answered ${got}, but a successful login answers 302 with a ${LOGIN_TOKEN_COOKIE} cookie; check qwilt:loginUrl / QWILT_LOGIN_URL`,
-        ),
-        { method, path, status: response.status },
-      );
+      throw new QwiltError({
+        code: "unexpected_login_answer",
+        method,
+        path,
+        status: response.status,
+        detail: redactor.redact(`answered ${got}, but a successful login answers 302 with a ${LOGIN_TOKEN_COOKIE} cookie`),
+        hint: "check-login-url",
+        ...(orgId !== undefined ? { orgId } : {}),
+      });
     }
     redactor.add(token);
     this.#token = token;
@@ -102,14 +106,10 @@ export class LoginSession {
   }
 }
 
-function loginHint(status: number, orgId: string | undefined): string | undefined {
-  if (status === 401) {
-    return `the username/password were rejected; check qwilt:username / qwilt:password or QWILT_USERNAME / QWILT_PASSWORD${
-      orgId ? `, and that the user belongs to organization ${orgId}` : ""
-    }`;
-  }
-  if (status === 403 && orgId) return `the user may not log in to organization ${orgId}`;
-  if (status === 404) return "check qwilt:loginUrl / QWILT_LOGIN_URL";
+function loginHint(status: number, orgId: string | undefined): HintKind | undefined {
+  if (status === 401) return "check-login";
+  if (status === 403 && orgId) return "login-organization-refused";
+  if (status === 404) return "check-login-url";
   return undefined;
 }
 

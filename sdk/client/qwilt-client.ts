@@ -39,13 +39,6 @@ interface Shared {
 const SHARED = Symbol("shared");
 type InternalOptions = QwiltClientOptions & { [SHARED]?: Shared };
 
-const API_KEY_401_HINT =
-  "check qwilt:apiKey / QWILT_API_KEY; a new key needs up to 5 minutes to become active, and an expired or revoked key never works again";
-const LOGIN_401_HINT =
-  "the API refused a fresh login token; check that the user may manage API keys in this organization";
-const VIEWER_403_HINT = "a Viewer key cannot create or revoke keys; use an Editor key or username/password";
-const USER_403_HINT = "this user may not create or revoke keys in this organization";
-
 export class QwiltClient {
   /** Base URL of the users (api-keys) API, without trailing slash. */
   readonly usersUrl: string;
@@ -105,7 +98,8 @@ export class QwiltClient {
       method: "POST",
       path: API_KEYS_PATH,
       json: body,
-      unknownOutcomeHint: `the key may have been created: look for a key named "${body.name}" before creating it again`,
+      unknownOutcomeHint: "create-may-have-happened",
+      about: { keyName: body.name },
     });
     const ctx = this.#bodyContext("POST", API_KEYS_PATH, res);
     const data = parseJsonBody(res.text, ctx);
@@ -145,7 +139,7 @@ export class QwiltClient {
       await this.#call({
         method: "DELETE",
         path,
-        unknownOutcomeHint: "the key may have been revoked; revoking it again answers 404",
+        unknownOutcomeHint: "revoke-may-have-happened",
       });
       return true;
     } catch (error) {
@@ -256,8 +250,8 @@ export class QwiltClient {
           baseUrl: this.usersUrl,
           headers,
           hint: (status: number) => {
-            if (status === 401) return session ? LOGIN_401_HINT : API_KEY_401_HINT;
-            if (status === 403 && writes) return session ? USER_403_HINT : VIEWER_403_HINT;
+            if (status === 401) return session ? "login-token-refused" : "check-api-key";
+            if (status === 403 && writes) return session ? "user-cannot-write" : "viewer-key-cannot-write";
             return undefined;
           },
         }));

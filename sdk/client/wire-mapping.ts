@@ -25,12 +25,12 @@ export function parseJsonBody(text: string, ctx: BodyContext): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ResponseValidationError(
-      ctx.redactor.redact(
-        `${ctx.method} ${ctx.path}: unexpected response — the ${ctx.status} answer is not JSON (${text.length} characters)`,
-      ),
-      { method: ctx.method, path: ctx.path, status: ctx.status },
-    );
+    throw new ResponseValidationError({
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      detail: `unexpected response — the ${ctx.status} answer is not JSON (${text.length} characters)`,
+    });
   }
 }
 
@@ -40,12 +40,14 @@ export function validateBody<S extends z.ZodType>(schema: S, data: unknown, ctx:
   const issues = result.error.issues;
   const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((i) => `${formatPath(i.path)}: ${i.message}`);
   if (issues.length > MAX_ISSUES_SHOWN) shown.push(`and ${issues.length - MAX_ISSUES_SHOWN} more`);
-  throw new ResponseValidationError(
-    ctx.redactor.redact(
-      `${ctx.method} ${ctx.path}: unexpected response — ${shown.join("; ")} (the Qwilt API may have changed; please report this)`,
+  throw new ResponseValidationError({
+    method: ctx.method,
+    path: ctx.path,
+    status: ctx.status,
+    detail: ctx.redactor.redact(
+      `unexpected response — ${shown.join("; ")} (the Qwilt API may have changed; please report this)`,
     ),
-    { method: ctx.method, path: ctx.path, status: ctx.status },
-  );
+  });
 }
 
 /** `[0].keyId`, `expireAt`, `(body)` for the root. */

@@ -12,9 +12,10 @@ const { createRequire } = require("node:module");
 const { join, resolve } = require("node:path");
 const { Engine } = require("./engine");
 const { installMonitor } = require("./monitor");
+const { PendingOperations } = require("./pending-operations");
 const { startPlugin } = require("./plugin-client");
 const { PolicyPacks } = require("./policy-packs");
-const { loadState, saveState } = require("./state-file");
+const { loadState } = require("./state-file");
 const { mask } = require("./wire");
 
 /**
@@ -30,6 +31,7 @@ const { mask } = require("./wire");
  * @property {Record<string, string>} pluginEnv the plugin's environment (on top of PATH and HOME)
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
+ * @property {"Create" | "Update" | "Delete"} [interruptAfter] stop after this plugin call answers (pending-operations.js)
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -66,7 +68,8 @@ async function run(spec) {
     const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
     return { op: spec.op, ok: false, steps: [], calls: [], errors: [error], outputs: {} };
   }
-  const plugin = started.value;
+  const journal = new PendingOperations(spec.stateFile, spec.interruptAfter);
+  const plugin = journal.wrap(started.value);
   const policies = loaded.value;
   try {
     await plugin.configure(spec.providerConfig);
@@ -74,7 +77,7 @@ async function run(spec) {
       policies,
       plugin,
       state: loadState(spec.stateFile),
-      save: (s) => saveState(spec.stateFile, s),
+      save: (s) => journal.save(s),
       preview,
       log: (line) => console.log(`    ${line}`),
     });

@@ -45,6 +45,12 @@ class HarnessStack {
    * @type {{ path: string, config?: string }[]}
    */
   policyPacks = [];
+  /**
+   * The next run stops right after this plugin call answers, as a killed `pulumi up` would, leaving the
+   * operation pending in the state (pending-operations.js); cleared once that run has started.
+   * @type {"Create" | "Update" | "Delete" | undefined}
+   */
+  interruptAfter;
 
   /**
    * @param {object} o
@@ -93,7 +99,9 @@ class HarnessStack {
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
       policyPacks: this.policyPacks.map((p) => ({ ...p })),
+      ...(this.interruptAfter ? { interruptAfter: this.interruptAfter } : {}),
     };
+    this.interruptAfter = undefined;
     const child = fork(join(__dirname, "run-program.js"), [], {
       cwd: this.projectDir,
       // A clean environment, as a Pulumi program gets; QWILT_PLUGIN_OUTPUT_DIR lets the test run scan plugin output.

@@ -1,0 +1,107 @@
+/**
+ * `qwilt-keys revoke <keyId>...`: revokes keys for good, carefully. It asks on a terminal and, without one,
+ * needs --yes; a key that a given state manages is refused (naming its stack and URN) unless --force; a key
+ * Qwilt does not list is reported as done. Nothing is revoked when a state could not be read.
+ */
+import { boolFlag } from "../args/flag-values";
+import type { Command } from "../command";
+import { UsageError } from "../errors";
+import type { KeyView } from "../keys/key-view";
+import { keyViews } from "../keys/key-view";
+import { dateOf } from "../keys/time-words";
+import { paintFor } from "../output/colour";
+import { clean } from "../output/sanitize";
+import { confirm, isInteractive } from "../prompt";
+import { describeApiError } from "../qwilt-error-words";
+import { ENVIRONMENT_HELP, ORG_FLAG, STATE_FLAG } from "../shared-flags";
+import { stateNotes, survey } from "../survey";
+import { QwiltError } from "../../sdk/client/errors";
+
+type Outcome = "revoked" | "gone" | "refused" | "failed" | "kept";
+
+export const command: Command = {
+  name: "revoke",
+  order: 3,
+  summary: "revoke keys by keyId, refusing those a state manages",
+  description: `Revokes each key for good (Qwilt cannot re-enable a revoked key). On a terminal it asks first;
+without one it revokes nothing unless --yes is given. With --state, a key that a state manages is refused,
+naming its stack and URN (revoke it with \`pulumi destroy\` or \`pulumi up\`, or give --force); orphaned keys
+(left by an interrupted \`pulumi up\`) are what this command is for. A key Qwilt does not list (unknown, or
+already revoked) is reported as done. When a state cannot be read, nothing is revoked.
+
+Each key's outcome is printed: revoked, gone (not listed), refused, failed, or kept (not confirmed).
+Exit 0 when every key is revoked or gone, 1 otherwise, 2 for bad usage.
+
+${ENVIRONMENT_HELP}`,
+  positionals: { name: "keyId", help: "the keys to revoke, by keyId (as `qwilt-keys list` shows them)", required: true, variadic: true },
+  flags: [
+    { name: "yes", short: "y", type: "boolean", help: "revoke without asking (needed without a terminal)" },
+    { name: "force", type: "boolean", help: "revoke keys that a state manages, too" },
+    STATE_FLAG,
+    ORG_FLAG,
+  ],
+  examples: ["qwilt-keys revoke 41 42 --state pulumi-cloud://acme", "qwilt-keys revoke 41 --yes"],
+  async run(args, io) {
+    const ids = [...new Set(args.positionals.map((id) => id.trim()))];
+    const bad = ids.find((id) => !/^[A-Za-z0-9._-]{1,64}$/.test(id));
+    if (bad !== undefined) throw new UsageError(bad, `${JSON.stringify(bad.slice(0, 70))} is not a keyId (keyIds look like 17; \`qwilt-keys list\` shows them)`);
+    const force = boolFlag(args, "force");
+
+    const s = await survey(args, io);
+    try {
+      for (const note of stateNotes(s)) io.stderr.write(`qwilt-keys: ${note}\n`);
+      if (s.failures.length > 0) {
+        throw new UsageError("--state", `nothing revoked: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read, so which keys they manage is unknown`);
+      }
+      const paint = paintFor(io.stdout, io.env);
+      const views = new Map(keyViews(s.listed, s.matching.matches, io.now(), 0).map((v) => [v.key.keyId, v]));
+      const outcomes = new Map<string, Outcome>();
+      const say = (outcome: Outcome, id: string, text: string) => {
+        outcomes.set(id, outcome);
+        const colour = { revoked: paint.green, gone: paint.dim, refused: paint.yellow, failed: paint.red, kept: paint.yellow }[outcome];
+        io.stdout.write(`${colour(outcome.padEnd(7))}  ${clean(id)}  ${text}\n`);
+      };
+
+      const todo: KeyView[] = [];
+      for (const id of ids) {
+        const v = views.get(id);
+        if (!v) say("gone", id, `not listed in ${s.organization ?? "the organization"}: unknown or already revoked`);
+        else if (v.match.management === "managed" && !force) {
+          say("refused", id, `${describe(v)} is managed by ${clean(v.stack!)} (${clean(v.urn!)}): revoke it through Pulumi, or give --force`);
+        } else todo.push(v);
+      }
+
+      if (todo.length > 0) {
+        let go = boolFlag(args, "yes");
+        if (!go && isInteractive(io)) {
+          io.stderr.write(`About to revoke, for good, in ${s.organization ?? "the organization"}:\n${todo.map((v) => `  ${clean(v.key.keyId)}  ${describe(v)}\n`).join("")}`);
+          go = await confirm(io, `Revoke ${todo.length === 1 ? "this key" : `these ${todo.length} keys`}?`);
+        } else if (!go) {
+          for (const v of todo) say("kept", v.key.keyId, `${describe(v)}: not revoked; without a terminal, give --yes to revoke`);
+        }
+        if (go) {
+          for (const v of todo) {
+            try {
+              const revoked = await s.connection.client.revokeKey(v.key.keyId);
+              const managedNote = v.match.management === "managed" ? `; ${clean(v.stack!)} still holds it: \`pulumi refresh\` drops it` : "";
+              say(revoked ? "revoked" : "gone", v.key.keyId, `${describe(v)}${revoked ? "" : ": already revoked"}${managedNote}`);
+            } catch (error) {
+              if (!(error instanceof QwiltError)) throw error;
+              say("failed", v.key.keyId, `${describe(v)}: ${describeApiError(error)}`);
+            }
+          }
+        } else {
+          for (const v of todo) if (!outcomes.has(v.key.keyId)) say("kept", v.key.keyId, `${describe(v)}: not revoked (not confirmed)`);
+        }
+      }
+      return [...outcomes.values()].every((o) => o === "revoked" || o === "gone") ? 0 : 1;
+    } finally {
+      await s.connection.client.close();
+    }
+  },
+};
+
+/** `"deployer-1a2b" (editor, orphaned, expires 2025-02-06)`. */
+function describe(v: KeyView): string {
+  return `"${clean(v.key.name)}" (${clean(v.key.permission)}, ${v.match.management}, expires ${dateOf(v.key.expiresAt)})`;
+}

@@ -1,0 +1,72 @@
+/**
+ * What list, audit and revoke start from: the organization's keys (one list call), the states given
+ * with `--state` (read meanwhile), and which state manages which key. Configuration problems and
+ * unreadable sources end the command with exit 2 before any result is shown.
+ */
+import { defaultUserAgent } from "../sdk/client/client-options";
+import type { ApiKeyInfo } from "../sdk/client/types";
+import { listFlag, stringFlag } from "./args/flag-values";
+import type { ParsedArgs } from "./command";
+import type { Io } from "./io";
+import { matchKeys, type Matching } from "./keys/match-keys";
+import { apiFailure } from "./qwilt-error-words";
+import { connect, type Connection } from "./qwilt-connection";
+import { readStates } from "./states/read-states";
+import type { StackFailure } from "./states/source-result";
+import type { StackKeys } from "./states/state-keys";
+
+export interface Survey {
+  connection: Connection;
+  /** The Qwilt organization listed: the one asked for, else the one the keys belong to. */
+  organization?: string;
+  listed: ApiKeyInfo[];
+  /** undefined without `--state`. */
+  stacks?: StackKeys[];
+  failures: StackFailure[];
+  matching: Matching;
+}
+
+export async function survey(args: ParsedArgs, io: Io): Promise<Survey> {
+  const connection = connect(io.env, stringFlag(args, "org"));
+  const sources = listFlag(args, "state");
+  try {
+    const states = sources.length > 0 ? readStates(sources, io, defaultUserAgent()) : undefined;
+    const listing = connection.client.listKeys();
+    // The states first: a source that cannot be read is a usage error, whatever the API answered.
+    listing.catch(() => undefined);
+    const read = await states;
+    const listed = await listing.catch((error: unknown) => {
+      throw apiFailure(error, "listing the organization's keys");
+    });
+    const owners = [...new Set(listed.map((k) => k.organization))];
+    const organization = connection.orgId ?? (owners.length === 1 ? owners[0] : undefined);
+    return {
+      connection,
+      ...(organization !== undefined ? { organization } : {}),
+      listed,
+      ...(read ? { stacks: read.stacks } : {}),
+      failures: read?.failures ?? [],
+      matching: matchKeys(listed, read?.stacks, organization),
+    };
+  } catch (error) {
+    await connection.client.close();
+    throw error;
+  }
+}
+
+/** What the user should know about the states read, on standard error (never part of --json). */
+export function stateNotes(s: Survey): string[] {
+  const notes = s.connection.warnings.map((w) => `warning: ${w}`);
+  for (const stack of s.stacks ?? []) {
+    for (const urn of stack.unreadable) notes.push(`warning: ${urn} holds its keyId, name or organization as a secret: it cannot be matched`);
+  }
+  if (s.matching.elsewhere.size > 0) {
+    const orgs = [...s.matching.elsewhere].map(([org, n]) => `${org}: ${n}`).join(", ");
+    notes.push(`note: state keys of other organizations were not checked (${orgs}); use --org to list another organization`);
+  }
+  if (s.failures.length > 0) {
+    notes.push(`error: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read; keys they manage show as unmanaged:`);
+    for (const f of s.failures) notes.push(`  ${f.stack}: ${f.reason}`);
+  }
+  return notes;
+}
