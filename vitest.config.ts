@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The live acceptance suite has its own run (vitest.live.config.ts, scripts/test-live.js).
+    exclude: ["test/live/**", "node_modules/**"],
     globalSetup: ["test/global-setup.ts"],
     // Plugin tests spawn Pulumi's real provider plugin and pack the package: give them room.
     testTimeout: 60_000,

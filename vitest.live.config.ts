@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// The live acceptance suite (test/live/), run by scripts/test-live.js: one file, its steps in order,
+// against the API the environment names. Kept out of the main run (vitest.config.ts).
+export default defineConfig({
+  test: {
+    include: ["test/live/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    testTimeout: 12 * 60_000,
+    hookTimeout: 180_000,
+    maxWorkers: 1,
+  },
+});
