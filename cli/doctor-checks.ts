@@ -146,7 +146,7 @@ type Add = (check: Check["check"], status: CheckStatus, message: string) => void
 async function permissionCheck(connection: Connection, own: ApiKeyInfo | undefined, add: Add): Promise<void> {
   if (own && (own.permission === "editor" || own.permission === "viewer")) {
     const editor = own.permission === "editor";
-    add("permission", editor ? "ok" : "warn", `an ${own.permission} key (key ${own.keyId} "${own.name}"): ${editor ? "may create and revoke keys" : "may only read; making and revoking keys needs an Editor key or username/password"}`);
+    add("permission", editor ? "ok" : "warn", `${editor ? "an" : "a"} ${own.permission} key (key ${own.keyId} "${own.name}"): ${editor ? "may create and revoke keys" : "may only read; making and revoking keys needs an Editor key or username/password"}`);
     return;
   }
   try {

@@ -41,6 +41,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       seeAlso: 'Run "qwilt-keys --help" for the commands.',
     });
   }
+  // --help wins over anything else on the line (before a `--`), as in git and gh.
+  const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (flags.includes("--help") || flags.includes("-h")) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
   const args = parseCommandArgs(command, [...rest]);
   if (args.flags.help) {
     io.stdout.write(commandHelp(command));

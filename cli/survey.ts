@@ -70,3 +70,8 @@ export function stateNotes(s: Survey): string[] {
   }
   return notes;
 }
+
+/** Notes on standard error: `qwilt-keys: ` before each, except the indented lines that belong to the one above. */
+export function printNotes(io: Io, notes: readonly string[]): void {
+  for (const note of notes) io.stderr.write(note.startsWith(" ") ? `${note}\n` : `qwilt-keys: ${note}\n`);
+}

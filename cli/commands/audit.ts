@@ -11,7 +11,7 @@ import { findingsMarkdown } from "../output/findings-markdown";
 import { auditSummary, findingsTable } from "../output/findings-text";
 import { findingCommands } from "../output/github-commands";
 import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
-import { stateNotes, survey } from "../survey";
+import { printNotes, stateNotes, survey } from "../survey";
 
 const FORMATS = ["table", "json", "markdown", "github"] as const;
 
@@ -61,7 +61,7 @@ ${ENVIRONMENT_HELP}`,
       const findings = auditFindings(views, s.matching.missing, { now, warnDays, failDays, ...(stacksRead !== undefined ? { stacksRead } : {}) });
       const counts = countsOf(findings);
       const summary = { organization: s.organization, counts, keys: s.listed.length, ...(stacksRead !== undefined ? { stacksRead } : {}) };
-      for (const note of stateNotes(s)) io.stderr.write(`qwilt-keys: ${note}\n`);
+      printNotes(io, stateNotes(s));
       const paint = paintFor(io.stdout, io.env);
       if (format === "json") {
         io.stdout.write(`${JSON.stringify({ organization: s.organization ?? null, findings, counts }, null, 2)}\n`);

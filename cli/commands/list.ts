@@ -7,7 +7,7 @@ import { keyTable, listSummary } from "../output/key-table";
 import { timeline } from "../output/timeline";
 import { terminalWidth } from "../output/terminal-width";
 import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
-import { stateNotes, survey } from "../survey";
+import { printNotes, stateNotes, survey } from "../survey";
 
 export const command: Command = {
   name: "list",
@@ -35,7 +35,7 @@ ${ENVIRONMENT_HELP}`,
     const s = await survey(args, io);
     try {
       const views = keyViews(s.listed, s.matching.matches, io.now(), warnDays);
-      for (const note of stateNotes(s)) io.stderr.write(`qwilt-keys: ${note}\n`);
+      printNotes(io, stateNotes(s));
       if (json) {
         io.stdout.write(`${JSON.stringify({ organization: s.organization ?? null, keys: views.map(listedKeyJson) }, null, 2)}\n`);
       } else {

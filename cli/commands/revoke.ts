@@ -14,7 +14,7 @@ import { clean } from "../output/sanitize";
 import { confirm, isInteractive } from "../prompt";
 import { describeApiError } from "../qwilt-error-words";
 import { ENVIRONMENT_HELP, ORG_FLAG, STATE_FLAG } from "../shared-flags";
-import { stateNotes, survey } from "../survey";
+import { printNotes, stateNotes, survey } from "../survey";
 import { QwiltError } from "../../sdk/client/errors";
 
 type Outcome = "revoked" | "gone" | "refused" | "failed" | "kept";
@@ -49,7 +49,7 @@ ${ENVIRONMENT_HELP}`,
 
     const s = await survey(args, io);
     try {
-      for (const note of stateNotes(s)) io.stderr.write(`qwilt-keys: ${note}\n`);
+      printNotes(io, stateNotes(s));
       if (s.failures.length > 0) {
         throw new UsageError("--state", `nothing revoked: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read, so which keys they manage is unknown`);
       }

@@ -104,6 +104,7 @@ function newestOfEach(files: Found[]): Found[] {
 function fileProblem(error: NodeJS.ErrnoException): string {
   switch (error.code) {
     case "ENOENT":
+    case "ENOTDIR":
       return "no such file or folder";
     case "EACCES":
     case "EPERM":
