@@ -1,62 +1,43 @@
 /**
- * The ApiKey resource's arguments: names, defaults and validation (run by `check`, so
- * `pulumi preview` reports bad input before anything is created).
+ * `check` of the ApiKey resource: the rules of sdk/api-key-args.ts applied to what a program passed,
+ * defaults filled in, and every problem worded with the field and the allowed values (`check` runs
+ * in `pulumi preview`, so bad input is reported before anything is created).
  */
 import {
-  MAX_DESCRIPTION_LENGTH,
-  MAX_NAME_LENGTH,
-  MAX_TTL_DAYS,
-  MIN_TTL_DAYS,
-  PERMISSION_NAMES,
-  type Permission,
-} from "../sdk/qwilt-api";
+  API_KEY_ARGS,
+  ARG_NAMES,
+  ARG_RULES,
+  REQUIRED_ARGS,
+  type ApiKeyState,
+  type ArgName,
+  type ArgSpec,
+  type CheckedArgs,
+} from "../sdk/api-key-args";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { violations } from "../sdk/field-rules";
 import { autoName } from "./auto-name";
+import { isUnknown, UNKNOWN } from "./unknown";
 import { defaultRotateBeforeDays } from "./schedule";
 
-/** Pulumi's placeholder for a value not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** What check fills in for these args when unset, from the argument table (the policy pack applies the same). */
+export const FIXED_DEFAULTS = Object.fromEntries(
+  ARG_NAMES.flatMap((k) => {
+    const fallback = (API_KEY_ARGS[k] as ArgSpec).default;
+    return fallback && "value" in fallback ? [[k, fallback.value]] : [];
+  }),
+) as { waitForActivation: boolean; activationTimeoutSeconds: number; revokeOnDelete: boolean };
+export { UNKNOWN };
 
-export const DEFAULT_ACTIVATION_TIMEOUT_SECONDS = 600;
-export const MAX_ACTIVATION_TIMEOUT_SECONDS = 3600;
-
-/** What check fills in for these args when unset (the policy pack applies the same; rotateBeforeDays and name are derived). */
-export const FIXED_DEFAULTS = { waitForActivation: true, activationTimeoutSeconds: DEFAULT_ACTIVATION_TIMEOUT_SECONDS, revokeOnDelete: true } as const;
-
-/** Checked inputs, as stored in state. `__defaults` names the args that check filled in (Pulumi's convention). */
-export interface ApiKeyInputs {
-  permission: Permission;
-  validForDays: number;
-  name: string;
-  description?: string;
-  rotateBeforeDays: number;
-  waitForActivation: boolean;
-  activationTimeoutSeconds: number;
-  revokeOnDelete: boolean;
-  orgId?: string;
-  __defaults: string[];
-}
-
-/** Args that define the key itself: Qwilt cannot edit a key, so a change means a new key. */
-export const REPLACE_ARGS = ["permission", "validForDays", "name", "description", "orgId"] as const;
-/** Args that only steer this provider: a change is recorded in state, the key stays. */
-export const UPDATE_ARGS = ["rotateBeforeDays", "waitForActivation", "activationTimeoutSeconds", "revokeOnDelete"] as const;
-export const ARG_NAMES: readonly string[] = [...REPLACE_ARGS, ...UPDATE_ARGS];
 /** Inputs the ApiKey class adds itself. */
 const INTERNAL_INPUTS = ["__provider", "__resourceName", "__defaults"];
 /** Every property of the checked inputs (what `read` hands back as inputs). */
-export const INPUT_KEYS: readonly string[] = [...ARG_NAMES, "__defaults"];
-
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+const INPUT_KEYS: readonly string[] = [...ARG_NAMES, "__defaults"];
 
 export interface CheckContext {
   /** Whether username/password credentials are configured (orgId needs them). */
   canLogIn: boolean;
 }
 
-const isUnknown = (v: unknown) => v === UNKNOWN;
 const isSet = (v: unknown) => v !== undefined && v !== null;
 
 /** Shows a bad value briefly; values are never secrets here, but may be long. */
@@ -67,55 +48,33 @@ function shown(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
-type Rule = { property: string; test: (v: unknown) => boolean; allowed: string };
-
-let builtRules: Rule[] | undefined;
-/** Built once, at the first check (zod loads then, not at import): building zod schemas costs far more than using them. */
-function rules(): Rule[] {
-  return (builtRules ??= buildRules());
-}
-
-function buildRules(): Rule[] {
-  const { z } = require("zod") as typeof import("zod");
-  const ok = (schema: import("zod").ZodType) => (v: unknown) => schema.safeParse(v).success;
-  return [
-    { property: "permission", test: ok(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]])), allowed: `one of ${PERMISSION_NAMES.map((p) => `"${p}"`).join(", ")}` },
-    { property: "validForDays", test: ok(z.number().int().min(MIN_TTL_DAYS).max(MAX_TTL_DAYS)), allowed: `a whole number of days from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}` },
-    { property: "name", test: ok(z.string().trim().min(1).max(MAX_NAME_LENGTH)), allowed: `a non-empty string of at most ${MAX_NAME_LENGTH} characters` },
-    { property: "description", test: ok(z.string().trim().min(1).max(MAX_DESCRIPTION_LENGTH)), allowed: `a non-empty string of at most ${MAX_DESCRIPTION_LENGTH} characters` },
-    { property: "rotateBeforeDays", test: ok(z.number().int().min(0).max(MAX_TTL_DAYS - 1)), allowed: "a whole number of days from 0 to validForDays - 1" },
-    { property: "waitForActivation", test: ok(z.boolean()), allowed: "true or false" },
-    { property: "activationTimeoutSeconds", test: ok(z.number().int().min(1).max(MAX_ACTIVATION_TIMEOUT_SECONDS)), allowed: `a whole number of seconds from 1 to ${MAX_ACTIVATION_TIMEOUT_SECONDS}` },
-    { property: "revokeOnDelete", test: ok(z.boolean()), allowed: "true or false" },
-    { property: "orgId", test: ok(z.string().trim().min(1).max(256)), allowed: "a non-empty organization id" },
-  ];
-}
-
 /**
  * Validates `news` and fills in defaults. `olds` are the previous checked inputs (empty on
  * create, and on a replacement, when the engine asks again so a fresh auto-name is drawn).
  */
-export function checkArgs(olds: Record<string, any>, news: Record<string, any>, ctx: CheckContext): { inputs: Record<string, any>; failures: CheckFailure[] } {
+export function checkArgs(
+  olds: Partial<CheckedArgs>,
+  news: Record<string, unknown>,
+  ctx: CheckContext,
+): { inputs: CheckedArgs; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
 
   for (const key of Object.keys(news)) {
-    if (!ARG_NAMES.includes(key) && !INTERNAL_INPUTS.includes(key)) {
+    if (!(ARG_NAMES as readonly string[]).includes(key) && !INTERNAL_INPUTS.includes(key)) {
       const near = closestArg(key);
       fail(key, `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ""}; the known arguments are ${ARG_NAMES.join(", ")}`);
     }
   }
-  for (const required of ["permission", "validForDays"]) {
-    if (!isSet(news[required])) fail(required, `${required} is required: ${rules().find((r) => r.property === required)!.allowed}`);
+  for (const required of REQUIRED_ARGS) {
+    if (!isSet(news[required])) fail(required, `${required} is required: ${API_KEY_ARGS[required].allowed}`);
   }
-  for (const rule of rules()) {
-    const v = news[rule.property];
-    if (!isSet(v) || isUnknown(v)) continue;
-    if (!rule.test(v)) fail(rule.property, `${rule.property} must be ${rule.allowed} (got ${shown(v)})`);
-  }
+  // Unknown values (preview) and absent ones are left for later.
+  const known = Object.fromEntries(ARG_NAMES.filter((k) => isSet(news[k]) && !isUnknown(news[k])).map((k) => [k, news[k]]));
+  for (const v of violations(ARG_RULES, known)) fail(v.field, `${v.field} must be ${v.allowed} (got ${shown(v.value)})`);
 
   const defaults: string[] = [];
-  const inputs: Record<string, any> = {};
+  const inputs: Record<string, unknown> = {};
   for (const key of ARG_NAMES) if (isSet(news[key])) inputs[key] = news[key];
 
   const days = inputs.validForDays;
@@ -139,9 +98,10 @@ export function checkArgs(olds: Record<string, any>, news: Record<string, any>, 
     inputs.name = keepOld ? olds.name : autoName(String(news.__resourceName ?? "apikey"));
     defaults.push("name");
   }
-  for (const [key, value] of Object.entries(FIXED_DEFAULTS)) {
-    if (inputs[key] === undefined) {
-      inputs[key] = value;
+  for (const key of ARG_NAMES) {
+    const fallback = (API_KEY_ARGS[key] as ArgSpec).default;
+    if (inputs[key] === undefined && fallback && "value" in fallback) {
+      inputs[key] = fallback.value;
       defaults.push(key);
     }
   }
@@ -154,19 +114,20 @@ export function checkArgs(olds: Record<string, any>, news: Record<string, any>, 
     );
   }
   inputs.__defaults = defaults;
-  return { inputs, failures };
+  // With failures, the engine stops here; without, every rule above holds.
+  return { inputs: inputs as unknown as CheckedArgs, failures };
 }
 
 /** The checked inputs held in a resource's outputs (what `read` returns as inputs after a refresh). */
-export function inputsOf(props: Record<string, any>): Record<string, any> {
-  const inputs: Record<string, any> = {};
-  for (const key of INPUT_KEYS) if (isSet(props[key])) inputs[key] = props[key];
-  return inputs;
+export function inputsOf(props: ApiKeyState): CheckedArgs {
+  const inputs: Record<string, unknown> = {};
+  for (const key of INPUT_KEYS) if (isSet(props[key as keyof ApiKeyState])) inputs[key] = props[key as keyof ApiKeyState];
+  return inputs as unknown as CheckedArgs;
 }
 
 /** The known argument a misspelt one most likely meant (edit distance at most a third of its length), if any. */
-function closestArg(key: string): string | undefined {
-  let best: { name: string; distance: number } | undefined;
+function closestArg(key: string): ArgName | undefined {
+  let best: { name: ArgName; distance: number } | undefined;
   for (const name of ARG_NAMES) {
     const distance = editDistance(key.toLowerCase(), name.toLowerCase());
     if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance };

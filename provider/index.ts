@@ -4,7 +4,9 @@
  * Keep it free of heavy imports at load time.
  */
 export { QwiltApiKeyProvider, type QwiltProviderOptions } from "./qwilt-provider";
-export { checkArgs, ARG_NAMES, REPLACE_ARGS, UPDATE_ARGS, UNKNOWN } from "./args";
+export { checkArgs } from "./args";
+export { ARG_NAMES, REPLACE_ARGS, UPDATE_ARGS } from "../sdk/api-key-args";
+export { UNKNOWN } from "./unknown";
 export { resolveConfig, CONFIG_KEYS } from "./config";
 export { sharedProvider } from "./shared-provider";
 export { configure, check, diff, create, read, update, delete } from "./entry-points";

@@ -1,8 +1,9 @@
+import type { ApiKeyComputed, ApiKeyState, CheckedArgs } from "../sdk/api-key-args";
 import type { ApiKeyInfo, CreatedApiKey } from "../sdk/client/types";
 import { rotateAtOf } from "./schedule";
 
 /** The key's metadata as outputs (never the key itself). */
-export function metadataOutputs(info: ApiKeyInfo, rotateBeforeDays: number): Record<string, unknown> {
+export function metadataOutputs(info: ApiKeyInfo, rotateBeforeDays: number): Omit<ApiKeyComputed, "key"> {
   return {
     keyId: info.keyId,
     organization: info.organization,
@@ -14,16 +15,8 @@ export function metadataOutputs(info: ApiKeyInfo, rotateBeforeDays: number): Rec
 }
 
 /** All outputs of a new key: the checked inputs, the metadata and the key (made secret by the ApiKey class). */
-export function createdOutputs(inputs: Record<string, any>, created: CreatedApiKey): Record<string, unknown> {
-  return merged(inputs, metadataOutputs(created, inputs.rotateBeforeDays), { key: created.key });
-}
-
-/**
- * `{ ...a, ...b }`, for the provider's per-resource objects. With 16 and more properties, V8's object
- * spread of two objects takes about 12 µs where Object.assign takes under 1 (Node 20, measured).
- */
-export function merged(...parts: Record<string, unknown>[]): Record<string, any> {
-  return Object.assign({}, ...parts);
+export function createdOutputs(inputs: CheckedArgs, created: CreatedApiKey): ApiKeyState {
+  return { ...inputs, ...metadataOutputs(created, inputs.rotateBeforeDays), key: created.key };
 }
 
 /** keyId is a small per-organization number, so the resource id carries the organization too. */

@@ -6,14 +6,16 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConflictError } from "../sdk/client/errors";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
-import { checkArgs, inputsOf, REPLACE_ARGS, UNKNOWN, UPDATE_ARGS } from "./args";
-import { ClientPool } from "./client-pool";
+import { API_KEY_ARGS, REPLACE_ARGS, UPDATE_ARGS, type ApiKeyState, type ArgName, type CheckedArgs } from "../sdk/api-key-args";
+import { checkArgs, inputsOf } from "./args";
+import { CredentialClients } from "./credential-clients";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
-import { clientErrorOf, notRead, notRevoked } from "./error-advice";
+import { clientErrorOf, notRead, notRevoked, ProviderError } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
-import { createdOutputs, merged, metadataOutputs, resourceId } from "./outputs";
+import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
 import { dueReplacement, rotateAtOf } from "./schedule";
+import { isUnknown, type InPreview } from "./unknown";
 import { createSettled, revokeSettled } from "./unknown-outcome";
 
 export interface QwiltProviderOptions {
@@ -27,10 +29,14 @@ export interface QwiltProviderOptions {
   warn?: (message: string) => void;
 }
 
-type Props = Record<string, any>;
+interface Configured {
+  config: ProviderConfig;
+  clients: CredentialClients;
+}
 
-export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
-  #ready?: Promise<{ config: ProviderConfig; pool: ClientPool }>;
+/** Inputs are the checked arguments (what `check` returns); outputs are a key's whole state. */
+export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs, ApiKeyState> {
+  #ready?: Promise<Configured>;
   #configuredWith?: string;
   readonly #options: QwiltProviderOptions;
 
@@ -62,14 +68,17 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     const same = JSON.stringify(raw);
     if (this.#ready && this.#configuredWith === same) return;
     this.#configuredWith = same;
+    const replaced = this.#ready;
     this.#ready = this.#setUp(raw);
     this.#ready.catch(() => undefined); // reported by the method that needs it
+    // Clients of a replaced configuration would keep their connections open: close them (requests in flight finish first).
+    replaced?.then(({ clients }) => clients.close()).catch(() => undefined);
   }
 
-  async #setUp(raw: Record<string, unknown>) {
+  async #setUp(raw: Record<string, unknown>): Promise<Configured> {
     const config = resolveConfig(raw, this.#options.env ?? process.env);
     for (const w of config.warnings) this.#warn(w);
-    return { config, pool: new ClientPool(config, this.#options.clientOptions) };
+    return { config, clients: new CredentialClients(config, this.#options.clientOptions) };
   }
 
   /** Without `configure` (older Pulumi, or direct use) the environment alone configures us. */
@@ -78,17 +87,22 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
   }
 
   async #client(orgId: unknown): Promise<QwiltClient> {
-    const { pool } = await this.#configured();
-    return pool.clientFor(typeof orgId === "string" ? orgId : undefined);
+    const { clients } = await this.#configured();
+    return clients.clientFor(typeof orgId === "string" ? orgId : undefined);
   }
 
-  async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    const { pool } = await this.#configured();
-    return checkArgs(olds ?? {}, news, { canLogIn: pool.canLogIn });
+  /** `news` are what the program passed, unchecked: checkArgs trusts none of their types. */
+  async check(
+    olds: Partial<CheckedArgs> | undefined,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs: CheckedArgs; failures: dynamic.CheckFailure[] }> {
+    const { clients } = await this.#configured();
+    return checkArgs(olds ?? {}, news, { canLogIn: clients.canLogIn });
   }
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-    const changed = (k: string) => news[k] === UNKNOWN || !sameValue(olds[k], news[k]);
+  /** `olds` may lack outputs (a hand-edited state): a missing one never makes a change by itself. */
+  async diff(_id: string, olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>): Promise<dynamic.DiffResult> {
+    const changed = (k: ArgName) => isUnknown(news[k]) || !sameValue(olds[k], news[k]);
     const replaces: string[] = REPLACE_ARGS.filter(changed);
     const updates = UPDATE_ARGS.filter(changed);
     // Rotation is time-based: when no argument forces a new key, say which output made it due.
@@ -97,9 +111,9 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
   }
 
-  async create(inputs: Props): Promise<dynamic.CreateResult> {
+  async create(inputs: CheckedArgs): Promise<dynamic.CreateResult<ApiKeyState>> {
     const client = await this.#client(inputs.orgId);
-    const created = await this.#createOnce(client, {
+    const created = await this.#createOneKey(client, {
       name: inputs.name,
       description: inputs.description,
       ttlDays: inputs.validForDays,
@@ -114,25 +128,27 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
   }
 
   /**
-   * A POST whose answer was lost may still have made a key, and its secret is gone with the
-   * answer: unknown-outcome.ts finds such keys by their name, revokes them, and tries once more.
+   * Makes one key. A POST whose answer was lost may still have made a key, and its secret is gone with
+   * the answer: unknown-outcome.ts finds such keys by their name, revokes them, and POSTs once more.
    * Never two keys for one resource, never a key nobody tracks.
    */
-  async #createOnce(client: QwiltClient, req: CreateKeyInput): Promise<CreatedApiKey> {
-    const { pool } = await this.#configured();
-    return createSettled(client, req, { now: () => this.#now(), settleMs: pool.timeoutMs });
+  async #createOneKey(client: QwiltClient, req: CreateKeyInput): Promise<CreatedApiKey> {
+    const { clients } = await this.#configured();
+    return createSettled(client, req, { now: () => this.#now(), settleMs: clients.settleMs });
   }
 
   /** Dependents get the key only once it works; if it never does in time, Pulumi tracks it as not initialised. */
-  async #awaitActivation(client: QwiltClient, id: string, outs: Props): Promise<void> {
-    const timeoutMs = (outs.activationTimeoutSeconds ?? 600) * 1000;
+  async #awaitActivation(client: QwiltClient, id: string, outs: ApiKeyState): Promise<void> {
+    const timeoutMs = (outs.activationTimeoutSeconds ?? API_KEY_ARGS.activationTimeoutSeconds.default.value) * 1000;
     const { active } = await client.waitUntilActive(outs.key, { timeoutMs });
     if (active) return;
     const reason = `key ${id} ("${outs.name}") was created but did not become active within ${outs.activationTimeoutSeconds} s; the next \`pulumi up\` waits for it again`;
     throw Object.assign(new Error(reason), { id, properties: outs, reasons: [reason] });
   }
 
-  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+  async read(id: string, props?: ApiKeyState): Promise<dynamic.ReadResult<ApiKeyState>> {
+    // The engine always sends the state it holds; without it there is nothing to look up, and no reason to drop the key.
+    if (!props) throw new ProviderError(`Could not read key ${id}: the engine sent no state for it`);
     let info;
     try {
       const client = await this.#client(props.orgId);
@@ -143,19 +159,19 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
     }
     // Gone (revoked, or its id now names another key) or expired: drop it, so the next up makes a new one.
     if (!info || info.name !== props.name || this.#now() >= Date.parse(info.expiresAt)) return {};
-    const outs = merged(props, metadataOutputs(info, props.rotateBeforeDays));
-    // The API never returns the key again: keep the one we hold.
-    return { id, props: outs, inputs: inputsOf(outs) };
+    const outs: ApiKeyState = { ...props, ...metadataOutputs(info, props.rotateBeforeDays) };
+    // The API never returns the key again: keep the one we hold. (Pulumi's typings give `inputs` the outputs' type.)
+    return { id, props: outs, inputs: inputsOf(outs) as ApiKeyState };
   }
 
-  async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    const outs = merged(olds, news, { rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) });
+  async update(id: string, olds: ApiKeyState, news: CheckedArgs): Promise<dynamic.UpdateResult<ApiKeyState>> {
+    const outs: ApiKeyState = { ...olds, ...news, rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) };
     // Also finishes a create whose activation wait timed out (Pulumi updates such a resource).
     if (news.waitForActivation) await this.#awaitActivation(await this.#client(olds.orgId), id, outs);
     return { outs };
   }
 
-  async delete(id: string, props: Props): Promise<void> {
+  async delete(id: string, props: ApiKeyState): Promise<void> {
     if (props.revokeOnDelete === false) {
       this.#warn(`key "${props.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}`);
       return;
@@ -166,7 +182,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
       // keyIds are small numbers: never revoke a key that is not the one we made.
       if (!info || info.name !== props.name) return;
       // Confirmed gone, or an error: the engine drops the key from state only when this returns.
-      await revokeSettled(client, info, (await this.#configured()).pool.timeoutMs);
+      await revokeSettled(client, info, (await this.#configured()).clients.settleMs);
     } catch (error) {
       throw notRevoked(error, String(props.name), id);
     }
@@ -177,13 +193,13 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider {
  * Where key names must be unique, a replacement that keeps a fixed `name` collides with the
  * key it replaces (create-before-delete). Say what to do rather than revoke anything ourselves.
  */
-function nameConflict(err: Error, inputs: Props): Error {
+function nameConflict(err: Error, inputs: CheckedArgs): Error {
   const fixed = !(inputs.__defaults ?? []).includes("name");
   const advice = fixed
     ? "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
       "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap)."
     : "Run `pulumi up` again to draw a new name.";
-  return new Error(`${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`);
+  return new ProviderError(`${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

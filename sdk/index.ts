@@ -1,6 +1,7 @@
 /**
  * `pulumi-qwilt-api-keys/sdk`: the Qwilt api-keys HTTP client, its types and errors, and the
- * permission names and limits of the API. Importing this loads neither undici nor zod; they load on first use.
+ * permission names and limits of the API, and the settings table. Importing this loads neither undici nor zod:
+ * zod loads when a client is made, undici with its first request.
  */
 export { QwiltClient, type WaitUntilActiveOptions, type WaitUntilActiveResult } from "./client/qwilt-client";
 export type { ApiKeyInfo, CreatedApiKey, CreateKeyInput, QwiltClientOptions, QwiltCredentials } from "./client/types";

@@ -198,7 +198,7 @@ describe("forOrganization", () => {
     expect(a.forOrganization("org-a")).toBe(a);
     const b = a.forOrganization("org-b");
     expect(c.forOrganization("org-b")).toBe(b);
-    expect(a.organizationHint).toBe("org-a");
+    expect(a.loginOrganization).toBe("org-a");
     await c.listKeys();
     await a.listKeys();
     await b.listKeys();

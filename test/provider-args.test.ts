@@ -1,6 +1,7 @@
 /** `check` and `diff` of the provider, called directly: validation, defaults, auto-naming, rotation. */
 import { describe, expect, it } from "vitest";
-import { checkArgs, UNKNOWN } from "../provider/args";
+import { checkArgs } from "../provider/args";
+import { UNKNOWN } from "../provider/unknown";
 import { QwiltApiKeyProvider } from "../provider/qwilt-provider";
 import { defaultRotateBeforeDays } from "../provider/schedule";
 

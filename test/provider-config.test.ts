@@ -1,6 +1,7 @@
 /** Provider configuration: stack config first, then the environment; clear errors and warnings. */
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../provider/config";
+import type { CheckedArgs } from "../sdk/api-key-args";
 import { QwiltApiKeyProvider } from "../provider/qwilt-provider";
 
 describe("resolveConfig", () => {
@@ -28,7 +29,7 @@ describe("resolveConfig", () => {
 });
 
 describe("provider configuration errors", () => {
-  const inputs = { permission: "viewer", validForDays: 1, name: "n", rotateBeforeDays: 0, waitForActivation: false, activationTimeoutSeconds: 600, revokeOnDelete: true, __defaults: [] };
+  const inputs: CheckedArgs = { permission: "viewer", validForDays: 1, name: "n", rotateBeforeDays: 0, waitForActivation: false, activationTimeoutSeconds: 600, revokeOnDelete: true, __defaults: [] };
 
   it("says how to set credentials when there are none", async () => {
     const provider = new QwiltApiKeyProvider({ env: {} });

@@ -1,7 +1,9 @@
 /** The provider's methods called directly (no plugin), against the simulator. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QwiltApiKeyProvider } from "../provider/qwilt-provider";
+import type { ApiKeyState } from "../sdk/api-key-args";
 import { startSimulator, type Simulator } from "../sdk/simulator";
+import { startScriptedServer } from "./helpers/scripted-server";
 
 const DAY = 86_400_000;
 let sim: Simulator;
@@ -77,6 +79,34 @@ describe("configure", () => {
       await p.delete(second.id, second.outs!);
     } finally {
       await local.close();
+    }
+  });
+});
+
+describe("a provider configured again", () => {
+  it("closes the clients of the configuration it replaces, and keeps them for the same configuration", async () => {
+    const server = await startScriptedServer((req) => (req.path === "/api/1/api-keys" ? { body: [] } : { status: 404 }));
+    try {
+      const provider = new QwiltApiKeyProvider({ env: {}, warn: () => undefined });
+      const config = (apiKey: string) => ({ config: { rawConfig: { "qwilt:apiKey": apiKey, "qwilt:usersUrl": server.url } } }) as never;
+      const state = { keyId: "1", name: "gone", rotateBeforeDays: 1 } as ApiKeyState;
+      await provider.configure(config("key-one"));
+      expect(await provider.read("org-1/1", state)).toEqual({});
+      expect(server.openConnections).toBe(1);
+      // The same stack config again (another provider text in the state): the same clients, still connected.
+      await provider.configure(config("key-one"));
+      await provider.read("org-1/1", state);
+      expect(server.connections).toBe(1);
+      expect(server.openConnections).toBe(1);
+      // Another one: the old clients close their connections; the new ones open their own.
+      await provider.configure(config("key-two"));
+      await provider.read("org-1/1", state);
+      for (let i = 0; i < 50 && server.openConnections > 1; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(server.connections).toBe(2);
+      expect(server.openConnections).toBe(1);
+      expect(server.requests.at(-1)!.headers["x-api-key"]).toBe("key-two");
+    } finally {
+      await server.close();
     }
   });
 });

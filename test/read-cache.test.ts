@@ -3,6 +3,7 @@
  * yet a key revoked before the read is still reported gone. In-process against the simulator, then
  * through Pulumi's real plugin as `pulumi refresh` drives it.
  */
+import type { ApiKeyState } from "../sdk/api-key-args";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { QwiltClient } from "../sdk/client/qwilt-client";
 import { startSimulator, type Simulator } from "../sdk/simulator";
@@ -29,7 +30,7 @@ function makeKeys(orgId: string, count: number, prefix: string, withOrgId = fals
     const name = `${prefix}-${i}`;
     const { keyId } = sim.createKey(orgId, { name, permission: "MediaViewer", ttl: 30, active: true });
     const k = sim.keys(orgId).find((x) => x.keyId === keyId)!;
-    const props = {
+    const props: ApiKeyState = {
       permission: "viewer",
       validForDays: 30,
       name,

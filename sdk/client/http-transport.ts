@@ -120,9 +120,12 @@ export class HttpTransport {
     const timer = setTimeout(() => fire(TIMED_OUT), this.#settings.timeoutMs);
     const forwardAbort = () => fire(req.signal?.reason);
     req.signal?.addEventListener("abort", forwardAbort, { once: true });
-    const headers: Record<string, string> = { "user-agent": this.#settings.userAgent, accept: "application/json" };
-    if (req.json !== undefined) headers["content-type"] = "application/json";
-    Object.assign(headers, req.headers);
+    const headers: Record<string, string> = {
+      "user-agent": this.#settings.userAgent,
+      accept: "application/json",
+      ...(req.json !== undefined ? { "content-type": "application/json" } : {}),
+      ...req.headers,
+    };
     try {
       // undici's request() never follows redirects (that takes an interceptor), which the login needs.
       const res = await request(url, {

@@ -11,12 +11,12 @@ import {
   MAX_NAME_LENGTH,
   MAX_TTL_DAYS,
   MIN_TTL_DAYS,
-  PERMISSIONS,
+  PERMISSION_NAMES,
   toApiPermission,
   wireSchemas,
   type CreateKeyRequest,
-  type Permission,
 } from "../qwilt-api";
+import { isOneOf, isText, isWholeNumber, violations, violationText, type FieldRule } from "../field-rules";
 import { headerSafe, resolveOptions, type ResolvedOptions } from "./client-options";
 import { AuthenticationError, ConfigurationError, NotFoundError, PermissionDeniedError } from "./errors";
 import { HttpTransport, type HttpMethod, type TransportRequest, type TransportResponse } from "./http-transport";
@@ -45,7 +45,7 @@ export class QwiltClient {
   /** Base URL of the login service, without trailing slash. */
   readonly loginUrl: string;
   /** The organization this client logs in to (`credentials.orgId`), when one was given. */
-  declare readonly organizationHint?: string;
+  declare readonly loginOrganization?: string;
 
   readonly #options: ResolvedOptions;
   readonly #shared: Shared;
@@ -70,13 +70,16 @@ export class QwiltClient {
         redactor,
       }),
     };
+    // Built now rather than with the first answer: loading zod while a deployment's first create was under
+    // way raised the provider plugin's peak memory by 14 MB (bench/README.md).
+    wireSchemas();
     const creds = resolved.credentials;
     if (creds.kind === "apiKey") {
       redactor.add(creds.apiKey);
       this.#session = undefined;
     } else {
       if (creds.orgId !== undefined) {
-        Object.defineProperty(this, "organizationHint", { value: creds.orgId, enumerable: true });
+        Object.defineProperty(this, "loginOrganization", { value: creds.orgId, enumerable: true });
       }
       this.#session = new LoginSession({
         transport: this.#shared.transport,
@@ -107,7 +110,7 @@ export class QwiltClient {
     const token = (data as { apiToken?: unknown } | null)?.apiToken;
     if (typeof token === "string") this.#shared.redactor.add(token);
     const wire = validateBody(wireSchemas().createdKey, data, ctx);
-    return Object.assign(toApiKeyInfo(wire), { key: wire.apiToken });
+    return { ...toApiKeyInfo(wire), key: wire.apiToken };
   }
 
   /** Every key of the organization (created by any of its users), expired ones included. */
@@ -245,8 +248,8 @@ export class QwiltClient {
         headers = { [API_KEY_HEADER]: (creds as { apiKey: string }).apiKey };
       }
       try {
-        // Object.assign, not spread: this runs for every request, and Node 20's spread is ~20× slower (bench/README).
-        return await this.#shared.transport.send(Object.assign({}, req, {
+        return await this.#shared.transport.send({
+          ...req,
           baseUrl: this.usersUrl,
           headers,
           hint: (status: number) => {
@@ -254,7 +257,7 @@ export class QwiltClient {
             if (status === 403 && writes) return session ? "user-cannot-write" : "viewer-key-cannot-write";
             return undefined;
           },
-        }));
+        });
       } catch (error) {
         // The token may have been revoked or expired early: one new login, one more try.
         if (error instanceof AuthenticationError && session && token && relogin === 0) {
@@ -276,24 +279,35 @@ function checkKeyId(keyId: string, method: string): string {
   return keyId;
 }
 
-/** Checks the input before anything is sent, naming the field; the API's own limits are in qwilt-api.ts. */
+/** Each field of a create's input: what is allowed, and how a bad value is shown (a long string by its length). */
+const CREATE_RULES: readonly FieldRule[] = [
+  { field: "name", allowed: "a non-empty string", valid: isText(Infinity) },
+  { field: "name", allowed: `at most ${MAX_NAME_LENGTH} characters`, valid: isText(MAX_NAME_LENGTH), got: (v) => String((v as string).length) },
+  { field: "description", allowed: "a string", valid: (v) => typeof v === "string" },
+  {
+    field: "description",
+    allowed: `at most ${MAX_DESCRIPTION_LENGTH} characters`,
+    valid: (v) => typeof v !== "string" || v.length <= MAX_DESCRIPTION_LENGTH,
+    got: (v) => String((v as string).length),
+  },
+  {
+    field: "ttlDays",
+    allowed: `a whole number of days from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}`,
+    valid: isWholeNumber(MIN_TTL_DAYS, MAX_TTL_DAYS),
+    got: String,
+  },
+  { field: "permission", allowed: `one of ${PERMISSION_NAMES.join(", ")}`, valid: isOneOf(PERMISSION_NAMES), got: (v) => JSON.stringify(v) },
+];
+
+/** Checks the input before anything is sent, naming the first field at fault; the API's own limits are in qwilt-api.ts. */
 function createRequestBody(input: CreateKeyInput): CreateKeyRequest {
   const fail = (message: string) => new ConfigurationError(`createKey: ${message}`, { method: "POST", path: API_KEYS_PATH });
   if (!input || typeof input !== "object") throw fail("input must be an object");
+  // A name that is not a string at all fails its first rule only.
+  const [first] = violations(CREATE_RULES, { ...input }, ["name", "ttlDays", "permission"]);
+  if (first) throw fail(violationText(first));
   const { name, description, ttlDays, permission } = input;
-  if (typeof name !== "string" || !name.trim()) throw fail("name must be a non-empty string");
-  if (name.length > MAX_NAME_LENGTH) throw fail(`name must be at most ${MAX_NAME_LENGTH} characters (got ${name.length})`);
-  if (description !== undefined && typeof description !== "string") throw fail("description must be a string");
-  if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH) {
-    throw fail(`description must be at most ${MAX_DESCRIPTION_LENGTH} characters (got ${description.length})`);
-  }
-  if (typeof ttlDays !== "number" || !Number.isInteger(ttlDays) || ttlDays < MIN_TTL_DAYS || ttlDays > MAX_TTL_DAYS) {
-    throw fail(`ttlDays must be a whole number of days from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS} (got ${String(ttlDays)})`);
-  }
-  if (!Object.prototype.hasOwnProperty.call(PERMISSIONS, permission)) {
-    throw fail(`permission must be one of ${Object.keys(PERMISSIONS).join(", ")} (got ${JSON.stringify(permission)})`);
-  }
-  const body: CreateKeyRequest = { name, ttl: ttlDays, permission: toApiPermission(permission as Permission) };
+  const body: CreateKeyRequest = { name, ttl: ttlDays, permission: toApiPermission(permission) };
   if (description !== undefined) body.description = description;
   return body;
 }

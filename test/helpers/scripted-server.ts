@@ -36,6 +36,8 @@ export interface ScriptedServer {
   port: number;
   requests: RecordedRequest[];
   readonly connections: number;
+  /** Connections open now (a client that closed its pool has none). */
+  readonly openConnections: number;
   /** Queue responses, answered in order. */
   reply(...responses: ScriptedResponse[]): void;
   /** Answer with this handler; a handler returning undefined falls back to the queue. */
@@ -103,6 +105,9 @@ export async function startScriptedServer(handler?: Handler): Promise<ScriptedSe
     requests,
     get connections() {
       return connections;
+    },
+    get openConnections() {
+      return sockets.size;
     },
     reply: (...responses) => {
       queue.push(...responses);

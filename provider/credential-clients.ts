@@ -1,4 +1,3 @@
-import { DEFAULTS } from "../sdk/client/client-options";
 import { ConfigurationError } from "../sdk/client/errors";
 import { QwiltClient } from "../sdk/client/qwilt-client";
 import type { QwiltClientOptions } from "../sdk/client/types";
@@ -15,19 +14,22 @@ const OPTION_SETTINGS: Record<string, SettingName> = {
   "credentials.orgId": "orgId",
 };
 
-/** Picks the client for a key: the API key for its own organization, username/password for `orgId`. */
-export class ClientPool {
+/**
+ * The clients of the configured credentials, and which one serves a key: the API key for keys of its own
+ * organization, username/password for keys with `orgId`.
+ */
+export class CredentialClients {
   readonly #byKey?: QwiltClient;
   readonly #byLogin?: QwiltClient;
-  /** The clients' per-request timeout; also how long a timed-out write is given to land before we look for its effect. */
-  readonly timeoutMs: number;
+  /**
+   * How long a write that timed out is given to land before we look for its effect: the clients' own
+   * per-request timeout, so the server has had twice as long as we waited for it.
+   */
+  readonly settleMs: number;
 
   constructor(config: ProviderConfig, extra: Partial<QwiltClientOptions> = {}) {
-    const tuning: Partial<QwiltClientOptions> = {};
-    if (config.timeoutMs !== undefined) tuning.timeoutMs = config.timeoutMs;
-    if (config.maxRetries !== undefined) tuning.maxRetries = config.maxRetries;
-    const common = { ...tuning, ...extra, usersUrl: config.usersUrl, loginUrl: config.loginUrl };
-    this.timeoutMs = common.timeoutMs ?? DEFAULTS.timeoutMs;
+    const common = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, ...extra, usersUrl: config.usersUrl, loginUrl: config.loginUrl };
+    this.settleMs = common.timeoutMs ?? config.timeoutMs;
     // Constructing a client validates its URLs, so bad configuration surfaces at `check`.
     try {
       if (config.apiKey) this.#byKey = new QwiltClient({ ...common, credentials: { apiKey: config.apiKey } });
