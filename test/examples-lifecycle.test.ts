@@ -9,12 +9,12 @@
  * configured service). The API calls of every step are printed as a table per example.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startSimulator, type SimKey, type SimRequest, type Simulator, type SimulatorOptions } from "../sdk/simulator";
-import { addExamples, compile, compiledExample, type Example } from "./helpers/compile-examples";
-import { makePackedProject, REPO, removeProject } from "./helpers/packed-project";
+import { addExamples, compile, compiledExampleProject, type Example } from "./helpers/compile-examples";
+import { makePackedProject, removeProject } from "./helpers/packed-project";
 import { callCounts, callTable, writesOf } from "./lifecycle/harness/api-calls.js";
 import type { Step } from "./lifecycle/harness/engine.js";
 import { HarnessStack } from "./lifecycle/harness/stack.js";
@@ -46,9 +46,10 @@ const apiCallLog = new Map<string, { label: string; requests: SimRequest[] }[]>(
 let build: string;
 
 beforeAll(async () => {
-  // One compile for all examples, as `tsc` in a `pulumi new typescript` project with them copied in.
+  // One compile for the examples this file runs, as `tsc` in a `pulumi new typescript` project with them copied in
+  // (examples-consumers.test.ts runs the others).
   build = makePackedProject(inject("tarball"), "qwilt-examples-build");
-  addExamples(build);
+  addExamples(build, [], ["basic", "rotation", "consumer", "consumer/reader", "multi-org", "per-service"]);
   expect(await compile(build, { skipLibCheck: true })).toEqual([]);
 });
 
@@ -58,23 +59,6 @@ afterAll(() => {
     console.log(`examples/${example}: API calls per step (* = a write endpoint, > = a step that wrote, (1×404) = answered 404 once):\n${callTable(rows)}`);
   }
 });
-
-/**
- * One example's project: the packed package installed, the compiled program in bin/, and the
- * example's own Pulumi.yaml with `main: bin/`, as for a precompiled TypeScript program (the
- * harness runs JavaScript only).
- */
-function exampleProject(example: Example): string {
-  const dir = makePackedProject(inject("tarball"), `example-${example.replace("/", "-")}`);
-  const compiled = compiledExample(build, example);
-  mkdirSync(join(dir, "bin"));
-  for (const f of readdirSync(compiled)) {
-    if (statSync(join(compiled, f)).isFile()) copyFileSync(join(compiled, f), join(dir, "bin", f));
-  }
-  const pulumiYaml = readFileSync(join(REPO, "examples", example, "Pulumi.yaml"), "utf8");
-  writeFileSync(join(dir, "Pulumi.yaml"), `${pulumiYaml.trimEnd()}\nmain: bin/\n`);
-  return dir;
-}
 
 /** An example's stack against a simulator; `secrets` are what no run may print. */
 class ExampleStack {
@@ -87,7 +71,7 @@ class ExampleStack {
     providerConfig: Record<string, string>,
     private readonly secrets: Set<string>,
   ) {
-    this.projectDir = exampleProject(example);
+    this.projectDir = compiledExampleProject(inject("tarball"), build, example);
     this.stack = new HarnessStack({ projectDir: this.projectDir, providerConfig: { ...providerConfig, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url } });
   }
 

@@ -6,15 +6,15 @@
  * lifecycle test (run through the harness, which runs JavaScript only).
  */
 import { execFile } from "node:child_process";
-import { cpSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { REPO } from "./packed-project";
+import { makePackedProject, REPO } from "./packed-project";
 
 const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 const EXAMPLES_DIR = join(REPO, "examples");
 
 /** Every example, each a Pulumi project of its own. */
-export const EXAMPLES = ["basic", "rotation", "consumer", "consumer/reader", "multi-org", "per-service"] as const;
+export const EXAMPLES = ["basic", "rotation", "consumer", "consumer/reader", "multi-org", "per-service", "github-actions", "kubernetes", "vault", "esc"] as const;
 export type Example = (typeof EXAMPLES)[number];
 
 /** The compiler options `pulumi new typescript` writes. */
@@ -53,16 +53,17 @@ export function run(cmd: string, args: string[], cwd: string, env: Record<string
 /**
  * Copies examples/ into `<project>/examples` (without node_modules, bin, or the repository's own
  * examples/tsconfig.json, whose `paths` point at the sources) and writes the project's tsconfig.json:
- * the template's options, `files` plus every example. `rootDir` is pinned so the output lands in
- * bin/examples/<example>/ whatever `files` holds; it changes nothing in type-checking.
+ * the template's options, `files` plus the `examples` to compile (default: every one; a test that
+ * runs a few compiles only those, as the Kubernetes types alone take seconds). `rootDir` is pinned so
+ * the output lands in bin/examples/<example>/ whatever `files` holds; it changes nothing in type-checking.
  */
-export function addExamples(project: string, files: string[] = []): void {
+export function addExamples(project: string, files: string[] = [], examples: readonly Example[] = EXAMPLES): void {
   cpSync(EXAMPLES_DIR, join(project, "examples"), {
     recursive: true,
     filter: (src) => !/[/\\](node_modules|bin)$/.test(src) && relative(EXAMPLES_DIR, src) !== "tsconfig.json",
   });
   // tsc refuses an empty `files` list, so it is left out when there is nothing but the examples.
-  const tsconfig = { compilerOptions: { ...PULUMI_NEW_TS_OPTIONS, rootDir: "." }, ...(files.length > 0 ? { files } : {}), include: ["examples/**/*.ts"] };
+  const tsconfig = { compilerOptions: { ...PULUMI_NEW_TS_OPTIONS, rootDir: "." }, ...(files.length > 0 ? { files } : {}), include: examples.map((e) => `examples/${e}/*.ts`) };
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 4));
 }
 
@@ -81,4 +82,21 @@ export async function compile(project: string, o: { tsconfig?: string; skipLibCh
 /** Where an example's compiled JavaScript is, in a project `addExamples` and `compile` made. */
 export function compiledExample(project: string, example: Example): string {
   return join(project, "bin", "examples", example);
+}
+
+/**
+ * One example's project: the packed package installed, the example's program compiled in `build`
+ * (by `addExamples` and `compile`) copied to bin/, and the example's own Pulumi.yaml with
+ * `main: bin/`, as for a precompiled TypeScript program (the lifecycle harness runs JavaScript only).
+ */
+export function compiledExampleProject(tarball: string, build: string, example: Example): string {
+  const dir = makePackedProject(tarball, `example-${example.replace("/", "-")}`);
+  const compiled = compiledExample(build, example);
+  mkdirSync(join(dir, "bin"));
+  for (const f of readdirSync(compiled)) {
+    if (statSync(join(compiled, f)).isFile()) copyFileSync(join(compiled, f), join(dir, "bin", f));
+  }
+  const pulumiYaml = readFileSync(join(REPO, "examples", example, "Pulumi.yaml"), "utf8");
+  writeFileSync(join(dir, "Pulumi.yaml"), `${pulumiYaml.trimEnd()}\nmain: bin/\n`);
+  return dir;
 }

@@ -79,6 +79,7 @@ class Engine {
   #policies;
   /** @type {string[]} mandatory policy violations a preview saw: it fails once it has shown every step */
   #policyFailures = [];
+  #serves;
 
   /** @type {Step[]} */
   steps = [];
@@ -95,6 +96,7 @@ class Engine {
    * @param {boolean} [o.preview]
    * @param {(line: string) => void} [o.log]
    * @param {import("./policy-packs").PolicyPacks} [o.policies] the policy packs of the run (--policy-pack)
+   * @param {(type: string) => boolean} [o.serves] other types `plugin` serves (package-providers.js)
    */
   constructor(o) {
     this.#plugin = o.plugin;
@@ -104,6 +106,7 @@ class Engine {
     this.#preview = o.preview ?? false;
     this.#log = o.log ?? (() => {});
     this.#policies = o.policies;
+    this.#serves = o.serves ?? (() => false);
   }
 
   /** The stack outputs the program registered in this run (wire form). */
@@ -131,7 +134,9 @@ class Engine {
   register(r) {
     // Components (and the root stack) are not the provider's business: their inputs are their outputs.
     if (!r.custom) return Promise.resolve({ id: "", outputs: r.inputs });
-    if (!DYNAMIC.test(r.type)) return Promise.reject(new Error(`${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*)`));
+    if (!DYNAMIC.test(r.type) && !this.#serves(r.type)) {
+      return Promise.reject(new Error(`${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*) and the package resources a packageProviders module serves`));
+    }
     this.#registered.add(r.urn);
     return this.#serially(() => {
       if (this.failures.length > 0) throw new Error(`${nameOf(r.urn)}: not started: the deployment stopped after an earlier failure`);

@@ -12,6 +12,7 @@ const { createRequire } = require("node:module");
 const { join, resolve } = require("node:path");
 const { Engine } = require("./engine");
 const { installMonitor } = require("./monitor");
+const { withPackageProviders } = require("./package-providers");
 const { PendingOperations } = require("./pending-operations");
 const { startPlugin } = require("./plugin-client");
 const { PolicyPacks } = require("./policy-packs");
@@ -32,6 +33,7 @@ const { mask } = require("./wire");
  * @property {Record<string, string>} stackReferences stacks the program may reference: "<organization>/<project>/<stack>" → state file
  * @property {{ path: string, config?: string }[]} [policyPacks] local policy packs (--policy-pack, --policy-pack-config)
  * @property {"Create" | "Update" | "Delete"} [interruptAfter] stop after this plugin call answers (pending-operations.js)
+ * @property {import("./package-providers").PackageProvidersSpec} [packageProviders] plays the package resources' providers
  *
  * @typedef {object} RunResult
  * @property {Operation} op
@@ -68,8 +70,10 @@ async function run(spec) {
     const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
     return { op: spec.op, ok: false, steps: [], calls: [], errors: [error], outputs: {} };
   }
+  const served = withPackageProviders(started.value, spec.packageProviders);
+  const { serves } = served;
   const journal = new PendingOperations(spec.stateFile, spec.interruptAfter);
-  const plugin = journal.wrap(started.value);
+  const plugin = journal.wrap(served.plugin);
   const policies = loaded.value;
   try {
     await plugin.configure(spec.providerConfig);
@@ -80,6 +84,7 @@ async function run(spec) {
       save: (s) => journal.save(s),
       preview,
       log: (line) => console.log(`    ${line}`),
+      serves,
     });
     /** @type {string[]} */
     let programErrors = [];

@@ -6,7 +6,8 @@
  *
  * What it does not model: the Pulumi CLI and service (no backend, no locking, no encryption:
  * secrets are marked in the state, not encrypted), explicit provider resources and invokes (only
- * dynamic resources, served by the dynamic-provider plugin), parallel steps, protect, ignoreChanges,
+ * dynamic resources, served by the dynamic-provider plugin, and package resources whose providers a
+ * module named in `packageProviders` plays: package-providers.js), parallel steps, protect, ignoreChanges,
  * replaceOnChanges, aliases, import, targets, --continue-on-error, deleting the dependents of a
  * delete-before-replace resource, and `pulumi refresh` diffs (refresh just takes what Read says).
  * The one read it answers is a StackReference to another harness stack listed in `stackReferences`
@@ -51,6 +52,12 @@ class HarnessStack {
    * @type {"Create" | "Update" | "Delete" | undefined}
    */
   interruptAfter;
+  /**
+   * Package resources (e.g. github:index/actionsSecret:ActionsSecret) the program declares, answered by a
+   * module instead of their providers' plugins (package-providers.js).
+   * @type {import("./package-providers").PackageProvidersSpec | undefined}
+   */
+  packageProviders;
 
   /**
    * @param {object} o
@@ -98,6 +105,7 @@ class HarnessStack {
       providerConfig: this.providerConfig,
       pluginEnv: { QWILT_CLOCK_OFFSET_MS: String(this.clockOffsetMs) },
       stackReferences: { ...this.stackReferences },
+      packageProviders: this.packageProviders,
       policyPacks: this.policyPacks.map((p) => ({ ...p })),
       ...(this.interruptAfter ? { interruptAfter: this.interruptAfter } : {}),
     };
