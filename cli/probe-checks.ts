@@ -10,7 +10,7 @@ import { AuthenticationError, PermissionDeniedError, QwiltError, ResponseValidat
 import { pollUntil } from "../sdk/client/poll-until";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { ApiKeyInfo, CreatedApiKey } from "../sdk/client/types";
-import { ACTIVATION_DELAY_MS, API_KEYS_PATH, ASSUMPTIONS, DAY_MS, LOGIN_PATH, NO_SUCH_KEY_ID, type AssumptionId, type AssumptionSource } from "../sdk/qwilt-api";
+import { ACTIVATION_DELAY_MS, ASSUMPTIONS, DAY_MS, endpointAssumption, LOGIN_PATH, NO_SUCH_KEY_ID, type AssumptionId, type AssumptionSource } from "../sdk/qwilt-api";
 import type { Connection } from "./qwilt-connection";
 import { describeApiError } from "./qwilt-error-words";
 
@@ -108,7 +108,7 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
     if (!(error instanceof QwiltError)) throw error;
     // The error names its request (`DELETE /api/1/api-keys/7: 405 ...`); `doing` says it when none was sent.
     const words = error.method ? describeApiError(error) : `${doing}: ${describeApiError(error)}`;
-    const endpoint = endpointAssumption(error);
+    const endpoint = endpointAssumption(error.method, error.path);
     if (contradicts(error) && endpoint && endpoint !== id) {
       set(endpoint, "contradicted", words);
       set(id, "unknown", `${words} (${endpoint} is what that contradicts)`);
@@ -318,16 +318,6 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), { leftover });
   }
   return finish();
-}
-
-/** The assumption about the endpoint a failed request went to. */
-function endpointAssumption(error: QwiltError): AssumptionId | undefined {
-  if (error.method === "POST" && error.path === API_KEYS_PATH) return "create";
-  if (error.method === "GET" && error.path === API_KEYS_PATH) return "list-path";
-  if (error.method === "GET" && error.path.startsWith(`${API_KEYS_PATH}/`)) return "get-path";
-  if (error.method === "DELETE" && error.path.startsWith(`${API_KEYS_PATH}/`)) return "revoke-path";
-  if (error.path === LOGIN_PATH) return "login-302-cookie";
-  return undefined;
 }
 
 /** After a failed create: finds a key of that name and revokes it; the key it could not revoke, if any. */

@@ -69,6 +69,27 @@ export function assumption(id: AssumptionId): ApiAssumption {
   return ASSUMPTIONS.find((a) => a.id === id)!;
 }
 
+/** The assumption that an endpoint exists as we call it, for a request's method and path (as sent). */
+export function endpointAssumption(method: string, path: string): AssumptionId | undefined {
+  if (path === LOGIN_PATH) return "login-302-cookie";
+  if (path === API_KEYS_PATH) return method === "POST" ? "create" : method === "GET" ? "list-path" : undefined;
+  if (!path.startsWith(`${API_KEYS_PATH}/`)) return undefined;
+  return method === "GET" ? "get-path" : method === "DELETE" ? "revoke-path" : undefined;
+}
+
+/**
+ * The assumption an answer contradicts by its status alone: 405 on any of our endpoints (the method or path is
+ * not the API's), 404 where the path names no key (the list, create, login). A 404 for a keyId is what an
+ * unknown or revoked key gets, so only a caller that knows the key exists may call that one a contradiction.
+ */
+export function contradictedBy(answer: { method: string; path: string; status?: number }): AssumptionId | undefined {
+  const id = endpointAssumption(answer.method, answer.path);
+  if (id === undefined) return undefined;
+  if (answer.status === 405) return id;
+  if (answer.status === 404 && !answer.path.startsWith(`${API_KEYS_PATH}/`)) return id;
+  return undefined;
+}
+
 /** Production base URLs (documented). */
 export const DEFAULT_USERS_URL = "https://users.cqloud.com";
 export const DEFAULT_LOGIN_URL = "https://login.cqloud.com";
