@@ -21,7 +21,9 @@ function makeProject() {
 
 /** The serialized providers of ApiKey and of the trivial provider, made by Pulumi's own serializer. */
 function serializedProviders(projectDir) {
-  const out = execFileSync(process.execPath, [join(__dirname, "print-providers.js")], {
+  // The tests' fixture, with the trivial provider declared beside the ApiKey.
+  const fixture = join(REPO, "test/fixtures/print-serialized-provider.js");
+  const out = execFileSync(process.execPath, [fixture, `trivial=${join(__dirname, "trivial-provider.js")}`], {
     cwd: projectDir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     encoding: "utf8",

@@ -9,6 +9,7 @@ function printReport({ runs, providers, phaseMs, creates, refreshKeys, latencyMs
     latencyEfficiency: median(runs.map((r) => r.latencyEfficiency)),
     refreshCalls: median(runs.map((r) => r.refresh.calls)),
     coldStartRatio: median(runs.map((r) => r.coldStartRatio)),
+    auditRatio: median(runs.map((r) => r.audit.ratio)),
   };
   const row = (label, pick, digits, target = "") => {
     const values = runs.map(pick);
@@ -49,11 +50,14 @@ function printReport({ runs, providers, phaseMs, creates, refreshKeys, latencyMs
       row("start to 1st create, ours, ms", (r) => cold(r, (c) => c.ours.ms), 0),
       row("start to 1st create, trivial, ms", (r) => cold(r, (c) => c.trivial.ms), 0),
       row("cold_start_ratio", (r) => r.coldStartRatio, 2, "<= 1.5"),
+      row("qwilt-keys audit, 5000 keys / 200 stacks, ms", (r) => r.audit.auditMs, 0),
+      row("  raw GET + reading the states, ms", (r) => r.audit.rawMs, 0),
+      row("audit_ratio", (r) => r.audit.ratio, 2, "<= 2"),
     ]),
   );
   console.log(`\nphase times, s (all runs): ${Object.entries(phaseMs).map(([p, ms]) => `${p} ${fixed(ms / 1000, 1)}`).join(", ")}`);
   console.log(
-    `bench: provider_bytes=${providerBytes} create_ratio=${fixed(summary.createRatio)} latency_efficiency=${fixed(summary.latencyEfficiency)} refresh_calls_500=${summary.refreshCalls} cold_start_ratio=${fixed(summary.coldStartRatio)}`,
+    `bench: provider_bytes=${providerBytes} create_ratio=${fixed(summary.createRatio)} latency_efficiency=${fixed(summary.latencyEfficiency)} refresh_calls_500=${summary.refreshCalls} cold_start_ratio=${fixed(summary.coldStartRatio)} audit_ratio=${fixed(summary.auditRatio)}`,
   );
 }
 

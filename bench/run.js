@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: what hundreds of ApiKeys cost, through Pulumi's real dynamic-provider plugin,
- * against the simulator on loopback. Runs every measurement BENCH_RUNS times (default 5), then prints
+ * against the simulator on loopback, and what `qwilt-keys audit` costs for 5,000 keys and 200 stacks
+ * (audit-ratio.js). Runs every measurement BENCH_RUNS times (default 5), then prints
  * the report (report.js) whose last line is the `bench:` summary. See bench/README.md.
  */
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
 const { REPO, makeProject, removeProject, serializedProviders } = require("./project");
 const { startRemoteSimulator } = require("./sim-process");
+const { auditRatio } = require("./audit-ratio");
 const { coldStart, compareCreates, pairedRatio, pluginSide, rawSide, refreshAtScale } = require("./measure");
 const { printReport } = require("./report");
 const { median } = require("./stats");
@@ -69,6 +71,7 @@ async function main() {
         }),
       );
       await timed(`refresh ${REFRESH_KEYS}`, () => onSimulator({}, async (sim) => (run.refresh = await refreshAtScale({ projectDir, providers, sim, count: REFRESH_KEYS }))));
+      await timed("audit 5000 keys", () => onSimulator({}, async (sim) => (run.audit = await auditRatio({ projectDir, providers, sim }))));
       await timed("cold start", () =>
         onSimulator({}, async (sim) => {
           const args = { projectDir, providers, sim };

@@ -15,7 +15,13 @@ if (require.main === module) {
     process.on("message", async (msg) => {
       if (msg === "clear") sim.clearRequests();
       if (msg === "close") await sim.close();
-      const stats = { connectionsOpened: sim.connectionsOpened, requests: sim.requests.length };
+      // { seed: [{ name, permission, ttl }] }: keys made out of band (as in the web UI), answered with every key.
+      let seeded;
+      if (msg?.seed) {
+        for (const k of msg.seed) sim.createKey(sim.organizations[0], { ...k, active: true });
+        seeded = sim.keys();
+      }
+      const stats = { connectionsOpened: sim.connectionsOpened, requests: sim.requests.length, ...(seeded ? { keys: seeded } : {}) };
       process.send(stats, () => msg === "close" && process.exit(0));
     });
     process.send({ url: sim.url, bootstrapKey: sim.bootstrapKey });
@@ -45,6 +51,8 @@ function startRemoteSimulator(projectDir, options) {
     /** TCP connections accepted and API requests answered so far. */
     stats: () => ask("stats"),
     clearRequests: () => ask("clear"),
+    /** Makes these keys out of band; resolves with every key of the simulator (no tokens). */
+    seed: async (keys) => (await ask({ seed: keys })).keys,
     close: () => ask("close"),
   }));
 }

@@ -4,7 +4,7 @@
  * create and revoke keys, when the credential itself expires, and the clock against the API's `Date`.
  * Nothing is created or revoked; no secret is shown.
  */
-import { AuthenticationError, PermissionDeniedError, QwiltError } from "../sdk/client/errors";
+import { PermissionDeniedError, QwiltError } from "../sdk/client/errors";
 import type { ApiKeyInfo } from "../sdk/client/types";
 import { credentialClaims, LOGIN_PATH, LOGIN_TOKEN_LIFETIME_MS, NO_SUCH_KEY_ID } from "../sdk/qwilt-api";
 import { SETTING_NAMES, SETTINGS, type ResolvedSettings, type SettingSource } from "../sdk/settings";

@@ -5,7 +5,7 @@
  */
 import { packageVersion } from "../sdk/client/client-options";
 import { redactPatterns } from "../sdk/client/redact";
-import { closestName } from "./args/did-you-mean";
+import { closestName } from "../sdk/closest-name";
 import { parseCommandArgs } from "./args/parse-flags";
 import { allCommands, findCommand } from "./command-registry";
 import { OperationError, UsageError } from "./errors";

@@ -131,6 +131,7 @@ const allowedPermissions: Rule<{ allowedPermissions: Permission[] }> = {
   },
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: one list of rules whose configs differ
 const RULES = [maxValidity, rotationWindow, editorDescription, revokeOnDelete, waitForActivation, allowedPermissions] as Rule<any>[];
 
 /** The policies' names, in the order apiKeyPolicies() returns them. */

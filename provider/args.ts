@@ -9,11 +9,11 @@ import {
   ARG_RULES,
   REQUIRED_ARGS,
   type ApiKeyState,
-  type ArgName,
   type ArgSpec,
   type CheckedArgs,
 } from "../sdk/api-key-args";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { closestName } from "../sdk/closest-name";
 import { violations } from "../sdk/field-rules";
 import { autoName } from "./auto-name";
 import { isUnknown, UNKNOWN } from "./unknown";
@@ -62,7 +62,7 @@ export function checkArgs(
 
   for (const key of Object.keys(news)) {
     if (!(ARG_NAMES as readonly string[]).includes(key) && !INTERNAL_INPUTS.includes(key)) {
-      const near = closestArg(key);
+      const near = closestName(key, ARG_NAMES);
       fail(key, `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ""}; the known arguments are ${ARG_NAMES.join(", ")}`);
     }
   }
@@ -123,24 +123,4 @@ export function inputsOf(props: ApiKeyState): CheckedArgs {
   const inputs: Record<string, unknown> = {};
   for (const key of INPUT_KEYS) if (isSet(props[key as keyof ApiKeyState])) inputs[key] = props[key as keyof ApiKeyState];
   return inputs as unknown as CheckedArgs;
-}
-
-/** The known argument a misspelt one most likely meant (edit distance at most a third of its length), if any. */
-function closestArg(key: string): ArgName | undefined {
-  let best: { name: ArgName; distance: number } | undefined;
-  for (const name of ARG_NAMES) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
 }

@@ -6,7 +6,7 @@
  * before that is seen as gone. A key the list does not show under our name (made after the list
  * was fetched, or its id reused) is confirmed with its own GET, so staleness never drops a live key.
  * Never used to decide a delete: that still asks for the key itself. The list's path is an
- * assumption (qwilt-api.md): if Qwilt refuses it (403, 404), reads fall back to one GET per key.
+ * assumption (docs/qwilt-api.md): if Qwilt refuses it (403, 404), reads fall back to one GET per key.
  */
 import { NotFoundError, PermissionDeniedError } from "../sdk/client/errors";
 import type { QwiltClient } from "../sdk/client/qwilt-client";

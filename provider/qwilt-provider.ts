@@ -5,7 +5,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConflictError } from "../sdk/client/errors";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
-import type { CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
+import type { ApiKeyInfo, CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
 import { API_KEY_ARGS, REPLACE_ARGS, UPDATE_ARGS, type ApiKeyState, type ArgName, type CheckedArgs } from "../sdk/api-key-args";
 import { checkArgs, inputsOf } from "./args";
 import { CredentialClients } from "./credential-clients";
@@ -149,7 +149,7 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
   async read(id: string, props?: ApiKeyState): Promise<dynamic.ReadResult<ApiKeyState>> {
     // The engine always sends the state it holds; without it there is nothing to look up, and no reason to drop the key.
     if (!props) throw new ProviderError(`Could not read key ${id}: the engine sent no state for it`);
-    let info;
+    let info: ApiKeyInfo | undefined;
     try {
       const client = await this.#client(props.orgId);
       // A refresh reads every key at once: they share one list of the organization's keys (key-list-cache.ts).

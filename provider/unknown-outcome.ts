@@ -11,9 +11,9 @@
  */
 import { sleep } from "../sdk/client/sleep";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
-import type { CreatedApiKey, CreateKeyInput } from "../sdk/client/types";
-import { adviceFor, assumptionNote, describeError, mayHaveTakenEffect, ProviderError, timedOut, worded } from "./error-advice";
+import type { ApiKeyInfo, CreatedApiKey, CreateKeyInput } from "../sdk/client/types";
 import { apiKeyPath } from "../sdk/qwilt-api";
+import { adviceFor, assumptionNote, describeError, mayHaveTakenEffect, ProviderError, timedOut, worded } from "./error-advice";
 
 /** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
@@ -60,7 +60,7 @@ export async function createSettled(client: QwiltClient, req: CreateKeyInput, op
 
 /** The keys an unanswered create made: this name, made since the attempt began. Revokes them; returns how many. */
 async function revokeStrays(client: QwiltClient, name: string, since: number, cause: unknown): Promise<number> {
-  let strays;
+  let strays: ApiKeyInfo[];
   try {
     strays = (await client.listKeys()).filter((k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS);
   } catch (listError) {

@@ -70,7 +70,7 @@ async function main() {
     sim.clock.advance(24 * DAY);
     offsetMs += 24 * DAY;
     pulumi("up", "--yes", "--non-interactive");
-    console.log("live keys after rotation:\n  " + demoKeys(sim).join("\n  "));
+    console.log(`live keys after rotation:\n  ${demoKeys(sim).join("\n  ")}`);
     say("pulumi destroy");
     pulumi("destroy", "--yes", "--non-interactive");
     const left = demoKeys(sim);
@@ -134,7 +134,7 @@ async function withoutEngine() {
       steps: ["same reporting", "create-replacement deployer", "delete-replaced deployer"],
       writes: 2,
     });
-    console.log("live keys after rotation:\n  " + demoKeys(sim).join("\n  "));
+    console.log(`live keys after rotation:\n  ${demoKeys(sim).join("\n  ")}`);
     await step("destroy", "destroy", { steps: ["delete deployer", "delete reporting"], writes: 2 });
     const left = demoKeys(sim);
     if (left.length !== 0) throw new Error(`still live after destroy: ${left.join(", ")}`);

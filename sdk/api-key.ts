@@ -49,10 +49,9 @@ function resourceProvider(): pulumi.dynamic.ResourceProvider {
  * arguments replaces it, and once `rotateAt` has passed the next `pulumi up` replaces it
  * (the new key is made, and active, before the old one is revoked). `key` is always secret.
  */
-// Declares the outputs on the class from the table (Pulumi fills them in).
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// Declares the outputs on the class from the table (Pulumi fills them in; the class never sets them).
 export interface ApiKey extends ApiKeyOutputs {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above only declares the outputs Pulumi assigns
 export class ApiKey extends pulumi.dynamic.Resource {
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = { ...args, __resourceName: name };

@@ -1,8 +1,8 @@
 /**
- * Every assumption this project makes about Qwilt's api-keys and login APIs, in one place.
- * The client and the simulator both build on this module, so a live call that settles an
- * assumption is one change here. `ASSUMPTIONS` lists them with stable ids, each documented by
- * Qwilt or assumed by us; the constants below name the ids they stand on (`[id]`), and
+ * Every assumption this project makes about Qwilt's api-keys and login APIs, in one place
+ * (docs/qwilt-api.md says more of each). The client and the simulator both build on this module, so a
+ * live call that settles an assumption is one change here. `ASSUMPTIONS` lists them with stable ids, each
+ * documented by Qwilt or assumed by us; the constants below name the ids they stand on (`[id]`), and
  * `qwilt-keys probe` (cli/probe-checks.ts) checks each one against a real API.
  *
  * This module imports nothing heavy: zod schemas are built on demand by `wireSchemas()`,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startSimulator, type Simulator } from "../sdk/simulator";
-import { PluginCallError, startPlugin, urnOf, type PluginProcess } from "./helpers/plugin";
+import { type PluginCallError, startPlugin, urnOf, type PluginProcess } from "./helpers/plugin";
 import { serializedProvider } from "./helpers/serialized-provider";
 
 let sim: Simulator;

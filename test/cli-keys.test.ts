@@ -401,6 +401,25 @@ describe("qwilt-keys audit", () => {
     expect(table.stdout.split("\n")[0]).toMatch(/^LEVEL\s+CODE\s+KEY ID\s+NAME\s+STACK\s+MESSAGE$/);
     expect(table.stdout.trimEnd().split("\n").at(-1)).toBe("org-1: 7 errors, 4 warnings, 2 info (12 keys, 3 stacks read)");
   });
+  it("examples/rotation/nightly-audit.yml: its audit step, run as written, fails the job with annotations", async () => {
+    const workflow = readFileSync(join(__dirname, "..", "examples", "rotation", "nightly-audit.yml"), "utf8");
+    const step = /^\s+- run: (npx qwilt-keys audit .*)$/m.exec(workflow)![1]!;
+    expect(step).toBe('npx qwilt-keys audit --state "pulumi-cloud://$PULUMI_ORG" --format github');
+    const org = /^\s+PULUMI_ORG: (\S+)/m.exec(workflow)![1]!;
+    // `npx qwilt-keys` in the user's project runs the package's bin: here, a stand-in npx that does just that.
+    const shims = join(work, "shims");
+    mkdirSync(shims, { recursive: true });
+    writeFileSync(join(shims, "npx"), `#!/bin/sh\n[ "$1" = qwilt-keys ] || exit 127\nshift\nexec "${process.execPath}" "${qwiltKeysBin()}" "$@"\n`, { mode: 0o755 });
+    const summaryFile = join(work, "nightly-summary.md");
+    const child = spawn("bash", ["-c", step], { env: { PATH: `${shims}:${process.env.PATH}`, HOME: EMPTY_HOME, ...env(), PULUMI_ORG: org === "my-org" ? "acme" : org, GITHUB_STEP_SUMMARY: summaryFile } });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(1);
+    expect(stdout.split("\n").filter((l) => l.startsWith("::error "))).toHaveLength(7);
+    expect(readFileSync(summaryFile, "utf8")).toContain("### qwilt-keys audit: org-1");
+    for (const s of secrets) expect(stdout.includes(s)).toBe(false);
+  });
 });
 
 describe("qwilt-keys revoke", () => {

@@ -23,7 +23,7 @@ import { isSecret, reveal, secret } from "./lifecycle/harness/wire.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const KEYS = "/api/1/api-keys";
-const API_KEY_TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
+const _API_KEY_TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
 const SECRET_FILE_TYPE = "pulumi-nodejs:dynamic/example:SecretFile";
 const AUTO_NAME = (resource: string) => new RegExp(`^${resource}-[0-9a-f]{7}$`);
 

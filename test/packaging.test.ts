@@ -180,9 +180,9 @@ describe("npm pack", () => {
       "policy-pack/index.js",
       "policy-pack/package.json",
     ]);
-    // Exactly a .js and a .d.ts per source file of the build (index.ts, sdk/, provider/, policy/): no
+    // Exactly a .js and a .d.ts per source file of the build (index.ts, sdk/, provider/, policy/, cli/): no
     // tests, examples, sources or source maps, and nothing left over from an older build.
-    const sources = ["index.ts", ...listTs("sdk"), ...listTs("provider"), ...listTs("policy")];
+    const sources = ["index.ts", ...listTs("sdk"), ...listTs("provider"), ...listTs("policy"), ...listTs("cli")];
     const expected = sources.flatMap((s) => [`dist/${s.replace(/\.ts$/, ".js")}`, `dist/${s.replace(/\.ts$/, ".d.ts")}`]).sort();
     expect(all.filter((e) => e.startsWith("dist/"))).toEqual(expected);
   });
@@ -209,8 +209,10 @@ describe("npm pack", () => {
       ...Object.values(pkg.typesVersions["*"] as Record<string, string[]>).flat(),
     ].map((t: string) => t.replace(/^\.\//, ""));
     expect(targets.filter((t) => !all.has(t))).toEqual([]);
-    const bin = execFileSync("tar", ["-xzOf", inject("tarball"), `package/${pkg.bin["qwilt-simulator"]}`], { encoding: "utf8" });
-    expect(bin.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    for (const name of ["qwilt-simulator", "qwilt-keys"]) {
+      const bin = execFileSync("tar", ["-xzOf", inject("tarball"), `package/${pkg.bin[name]}`], { encoding: "utf8" });
+      expect(bin.startsWith("#!/usr/bin/env node\n"), name).toBe(true);
+    }
   });
 });
 

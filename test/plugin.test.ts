@@ -3,6 +3,7 @@
  * simulator, with the package packed and installed as a user installs it: what `pulumi up`,
  * `refresh` and `destroy` do, call by call.
  */
+import { UNKNOWN } from "../provider/unknown";
 import { describe, expect, inject, it } from "vitest";
 import { startSimulator } from "../sdk/simulator";
 import { PluginCallError, startPlugin, urnOf } from "./helpers/plugin";
@@ -131,8 +132,7 @@ describe("lifecycle through the plugin", () => {
       { property: "validForDays", reason: "validForDays must be a whole number of days from 1 to 365 (got 400)" },
       { property: "rotateBeforeDays", reason: "rotateBeforeDays must be a whole number of days from 0 to validForDays - 1 (got 1.5)" },
     ]);
-    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    expect((await plugin.check(urnOf("preview"), {}, args("preview", { permission: unknown, validForDays: unknown }))).failures).toEqual([]);
+    expect((await plugin.check(urnOf("preview"), {}, args("preview", { permission: UNKNOWN, validForDays: UNKNOWN }))).failures).toEqual([]);
   });
 });
 
@@ -172,6 +172,6 @@ describe("secrets", () => {
   it("never prints a key or credential", () => {
     const printed = plugin.output();
     expect(printed).not.toContain(sim.bootstrapKey);
-    for (const k of sim.keys()) expect(printed).not.toContain(k.name + "=");
+    for (const k of sim.keys()) expect(printed).not.toContain(`${k.name}=`);
   });
 });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callCounts } from "./lifecycle/harness/api-calls.js";
 import type { RunResult } from "./lifecycle/harness/run-program.js";
-import { HarnessStack } from "./lifecycle/harness/stack.js";
+import type { HarnessStack } from "./lifecycle/harness/stack.js";
 import { Scenario } from "./lifecycle/scenario";
 
 const KEYS = "/api/1/api-keys";

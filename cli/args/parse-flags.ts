@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Command, FlagSpec, ParsedArgs } from "../command";
 import { UsageError } from "../errors";
-import { closestName } from "./did-you-mean";
+import { closestName } from "../../sdk/closest-name";
 
 /** Every command takes these. */
 export const HELP_FLAG: FlagSpec = { name: "help", short: "h", type: "boolean", help: "show this help" };

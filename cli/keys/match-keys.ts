@@ -50,7 +50,7 @@ export function matchKeys(listed: readonly ApiKeyInfo[], stacks: readonly StackK
     // A state key without a name (an old or hand-edited state) matches by organization and keyId.
     const same = (k: StateKey) => k.name === undefined || k.name === key.name;
     const managed = held.get(id)?.filter(same) ?? [];
-    managed.forEach((k) => found.add(k));
+    for (const k of managed) found.add(k);
     if (managed.length > 0) return { management: "managed", stateKey: managed.find((k) => k.role === "current") ?? managed[0] };
     const pending = pendingByName.get(key.name)?.find((p) => p.organization === undefined || p.organization === key.organization);
     if (pending) return { management: "orphaned", pending };

@@ -15,6 +15,8 @@ export function agoTime(ms: number): string {
 
 /** `2025-02-06` (UTC). */
 export function dateOf(iso: string): string {
+  // Qwilt's and the states' times are UTC already: the date is the first ten characters.
+  if (/^\d{4}-\d{2}-\d{2}T.*Z$/.test(iso)) return iso.slice(0, 10);
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : new Date(t).toISOString().slice(0, 10);
 }

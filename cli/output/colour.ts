@@ -28,5 +28,6 @@ export function paintFor(stream: OutStream, env: NodeJS.ProcessEnv): Paint {
 
 /** Width on screen, ignoring colour codes. */
 export function visibleLength(s: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes this removes
   return s.replace(/\x1b\[[0-9;]*m/g, "").length;
 }

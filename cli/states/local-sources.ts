@@ -14,7 +14,7 @@ import { collect, oneStack, type SourceResult, type StackOutcome } from "./sourc
 import { parseStateBytes } from "./state-bytes";
 
 /** Files read at once: enough to keep the disk busy, few enough for any file-descriptor limit. */
-const FILE_CONCURRENCY = 16;
+const FILE_CONCURRENCY = 32;
 const CHECKPOINT = /\.json(\.gz|\.zst)?$/;
 
 export async function readStateFile(path: string, label = path): Promise<SourceResult> {
@@ -78,16 +78,16 @@ interface Found {
 
 async function checkpointFiles(dir: string): Promise<Found[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const found: Found[] = [];
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await checkpointFiles(path)));
-    else if ((entry.isFile() || entry.isSymbolicLink()) && CHECKPOINT.test(entry.name)) {
+  const found = await Promise.all(
+    entries.map(async (entry): Promise<Found[]> => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return checkpointFiles(path);
+      if (!(entry.isFile() || entry.isSymbolicLink()) || !CHECKPOINT.test(entry.name)) return [];
       const s = await stat(path).catch(() => undefined);
-      if (s?.isFile()) found.push({ path, mtimeMs: s.mtimeMs });
-    }
-  }
-  return found;
+      return s?.isFile() ? [{ path, mtimeMs: s.mtimeMs }] : [];
+    }),
+  );
+  return found.flat();
 }
 
 /** The backend removes the old file when its compression changes; should both remain, the newer is the state. */

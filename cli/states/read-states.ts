@@ -1,8 +1,8 @@
 /**
  * Reads every `--state` source at once. A source that cannot be read at all (a missing file, not JSON,
- * another state version, no Pulumi token) is a UsageError (exit 2) before anything is asked of Qwilt; a
- * stack inside a folder or an organization that cannot be read is returned as a failure, for the command
- * to report (and exit 2 once it has shown what it could).
+ * another state version, no Pulumi token) is a UsageError (exit 2) before any result is shown or anything
+ * revoked; a stack inside a folder or an organization that cannot be read is returned as a failure, for the
+ * command to report (and exit 2 once it has shown what it could).
  */
 import { stat } from "node:fs/promises";
 import { homedir } from "node:os";

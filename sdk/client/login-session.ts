@@ -10,7 +10,7 @@
  */
 import { LOGIN_PATH, LOGIN_TOKEN_COOKIE, LOGIN_TOKEN_LIFETIME_MS } from "../qwilt-api";
 import { AuthenticationError, QwiltError, type HintKind } from "./errors";
-import type { HttpTransport, ResponseHeaders } from "./http-transport";
+import type { HttpTransport, ResponseHeaders, TransportResponse } from "./http-transport";
 import type { Redactor } from "./redact";
 
 export interface LoginSessionSettings {
@@ -71,7 +71,7 @@ export class LoginSession {
     const startedAt = now();
     const method = "GET";
     const path = LOGIN_PATH;
-    let response;
+    let response: TransportResponse;
     try {
       response = await transport.send({
         method,

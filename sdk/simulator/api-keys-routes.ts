@@ -9,7 +9,7 @@ import { authenticate, readCredential } from "./auth";
 import type { Handled, SimContext } from "./context";
 import { fail, json, parseJsonObject } from "./reply";
 import type { KeyRecord } from "./store";
-import { validateCreate } from "./validate";
+import { createKey } from "./create-key";
 
 export function toWireKey(k: KeyRecord): WireKey {
   return {
@@ -37,7 +37,7 @@ export function handleApiKeys(ctx: SimContext, op: Op, headers: IncomingHttpHead
   }
   switch (op) {
     case "list": {
-      // Revoked keys are gone; expired ones stay listed until cleaned up (qwilt-api.md).
+      // Revoked keys are gone; expired ones stay listed until cleaned up (docs/qwilt-api.md).
       const keys = ctx.store.allKeys(orgId).filter((k) => !k.revoked);
       return { reply: json(200, keys.map(toWireKey)), orgId };
     }
@@ -60,21 +60,8 @@ export function handleApiKeys(ctx: SimContext, op: Op, headers: IncomingHttpHead
 function create(ctx: SimContext, text: string, orgId: string, createdBy: string) {
   const body = parseJsonObject(text);
   if (!body) return fail(400, "request body must be a JSON object");
-  const v = validateCreate(body);
-  if (!v.ok) return fail(422, v.errors.join("; "));
-  const { name, description, ttl, permission } = v.value;
-  if (ctx.uniqueNames && ctx.store.allKeys(orgId).some((k) => !k.revoked && k.name === name)) {
-    return fail(409, `an API key named ${JSON.stringify(name)} already exists in this organization`);
-  }
-  const key = ctx.store.createKey(orgId, {
-    name,
-    ...(description !== undefined ? { description } : {}),
-    ttl,
-    permission,
-    createdBy,
-    createdAt: ctx.clock.now(),
-    activeAtMs: Date.now() + ctx.propagationDelayMs,
-  });
-  const created: WireCreatedKey = { ...toWireKey(key), apiToken: key.token };
+  const made = createKey(ctx, orgId, body, { createdBy, activeAtMs: Date.now() + ctx.propagationDelayMs });
+  if (!made.ok) return fail(made.status, made.message);
+  const created: WireCreatedKey = { ...toWireKey(made.key), apiToken: made.key.token };
   return json(201, created);
 }

@@ -30,10 +30,10 @@ function numberFlag(name: string, value: string | undefined): number | undefined
   return n;
 }
 
-async function main(): Promise<void> {
-  let values;
+/** The command line's flags; bad usage exits 2 with the help. */
+function parseFlags() {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       options: {
         port: { type: "string" },
         host: { type: "string" },
@@ -43,11 +43,15 @@ async function main(): Promise<void> {
         help: { type: "boolean", short: "h" },
       },
       strict: true,
-    }));
+    }).values;
   } catch (e) {
     process.stderr.write(`qwilt-simulator: ${(e as Error).message}\n\n${HELP}`);
     process.exit(2);
   }
+}
+
+async function main(): Promise<void> {
+  const values = parseFlags();
   if (values.help) {
     process.stdout.write(HELP);
     return;

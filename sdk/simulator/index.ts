@@ -1,10 +1,11 @@
 /**
- * A local simulator of Qwilt's users (api-keys) and login APIs, following shared/qwilt-api.md
+ * A local simulator of Qwilt's users (api-keys) and login APIs, following docs/qwilt-api.md
  * through the constants of ../qwilt-api. One loopback origin serves both APIs, so the users URL
  * and the login URL of a client both point at `url`.
  */
 import { LOGIN_TOKEN_LIFETIME_MS, MAX_TTL_DAYS } from "../qwilt-api";
 import { SimulatedClock } from "./clock";
+import { createKey } from "./create-key";
 import type { SimContext } from "./context";
 import { Faults } from "./faults";
 import { SimServer } from "./server";
@@ -12,7 +13,6 @@ import { loadState, saveState } from "./state-file";
 import { Store, toSimKey, type KeyRecord } from "./store";
 import { generatePassword } from "./tokens";
 import type { CreateSimKeyOptions, SimKey, SimRequest, Simulator, SimulatorOptions } from "./types";
-import { validateCreate } from "./validate";
 
 export type * from "./types";
 
@@ -114,24 +114,14 @@ function ensureBootstrapKey(store: Store, clock: SimulatedClock, orgId: string, 
 
 /** A key made as a person in the web UI would: same rules as the API, no HTTP. */
 function createOutOfBand(ctx: SimContext, orgId: string, opts: CreateSimKeyOptions): { keyId: string; apiToken: string } {
-  const { store, clock } = ctx;
+  const { store } = ctx;
   if (!store.hasOrganization(orgId)) throw new Error(`createKey: unknown organization ${JSON.stringify(orgId)}`);
-  const v = validateCreate({ ...opts });
-  if (!v.ok) throw new RangeError(`createKey: ${v.errors.join("; ")}`);
-  const { name, description, ttl, permission } = v.value;
-  if (ctx.uniqueNames && store.allKeys(orgId).some((k) => !k.revoked && k.name === name)) {
-    throw new Error(`createKey: an API key named ${JSON.stringify(name)} already exists in ${orgId}`);
-  }
-  const key = store.createKey(orgId, {
-    name,
-    ...(description !== undefined ? { description } : {}),
-    ttl,
-    permission,
+  const made = createKey(ctx, orgId, { ...opts }, {
     createdBy: store.usersOf(orgId)[0]?.email ?? UI_CREATOR,
-    createdAt: clock.now(),
     activeAtMs: Date.now() + (opts.active ? 0 : ctx.propagationDelayMs),
   });
-  return { keyId: key.keyId, apiToken: key.token };
+  if (!made.ok) throw made.status === 422 ? new RangeError(`createKey: ${made.message}`) : new Error(`createKey: ${made.message}`);
+  return { keyId: made.key.keyId, apiToken: made.key.token };
 }
 
 function nonNegative(name: string, v: number): number {

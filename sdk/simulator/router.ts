@@ -18,7 +18,7 @@ export interface RouteInput {
 }
 
 const notAllowed = (r: RouteInput, allow: string): Handled => ({
-  reply: fail(405, `${r.method} is not allowed on ${r.path === LOGIN_PATH || r.path === API_KEYS_PATH ? r.path : API_KEYS_PATH + "/{keyId}"}; allowed: ${allow}`, { allow }),
+  reply: fail(405, `${r.method} is not allowed on ${r.path === LOGIN_PATH || r.path === API_KEYS_PATH ? r.path : `${API_KEYS_PATH}/{keyId}`}; allowed: ${allow}`, { allow }),
 });
 
 export function route(ctx: SimContext, r: RouteInput): Handled {
@@ -41,7 +41,7 @@ export function route(ctx: SimContext, r: RouteInput): Handled {
 
 /** The {keyId} of `/api/1/api-keys/{keyId}` (one non-empty segment), else undefined. */
 function keyIdOf(path: string): string | undefined {
-  const prefix = API_KEYS_PATH + "/";
+  const prefix = `${API_KEYS_PATH}/`;
   if (!path.startsWith(prefix)) return undefined;
   const segment = path.slice(prefix.length);
   if (segment === "" || segment.includes("/")) return undefined;

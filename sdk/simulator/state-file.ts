@@ -15,16 +15,24 @@ export function loadState(file: string): StoreSnapshot | undefined {
     throw new Error(`simulator state file ${file} is not valid JSON: ${(e as Error).message}`);
   }
   const s = data as Partial<StoreSnapshot> | null;
-  if (!s || s.version !== 1 || !Array.isArray(s.organizations) || !Array.isArray(s.users) || !Array.isArray(s.keys)) {
+  if (s?.version !== 1 || !Array.isArray(s.organizations) || !Array.isArray(s.users) || !Array.isArray(s.keys)) {
     throw new Error(`simulator state file ${file} has an unknown format (expected version 1)`);
   }
   return { ...s, sessions: s.sessions ?? [], clockOffsetMs: s.clockOffsetMs ?? 0 } as StoreSnapshot;
 }
 
 export function saveState(file: string, snapshot: StoreSnapshot): void {
+  writeFileAtomic(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+}
+
+/**
+ * Writes `text` to a temp file beside `file`, then renames it over `file`: a reader never sees half a file.
+ * Owner-only by default (a state may hold keys). Also the lifecycle harness's state writer.
+ */
+export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(snapshot, null, 2) + "\n", { mode: 0o600 });
+    writeFileSync(tmp, text, { mode });
     renameSync(tmp, file);
   } catch (e) {
     try {

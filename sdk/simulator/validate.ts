@@ -2,6 +2,7 @@
  * Validation of the create body (POST /api/1/api-keys). Each violation names the field and
  * what is allowed, so a client's error message can show it to a person.
  */
+import { isOneOf, isText, isWholeNumber, violations, violationText, type FieldRule } from "../field-rules";
 import {
   API_PERMISSIONS,
   MAX_DESCRIPTION_LENGTH,
@@ -12,26 +13,25 @@ import {
   type CreateKeyRequest,
 } from "../qwilt-api";
 
-export const VIOLATIONS = {
-  name: `name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
-  description: `description must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters`,
-  ttl: `ttl must be a whole number from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}`,
-  permission: `permission must be one of ${API_PERMISSIONS.join(", ")}`,
-} as const;
+const RULES: readonly FieldRule[] = [
+  { field: "name", allowed: `a non-empty string of at most ${MAX_NAME_LENGTH} characters`, valid: isText(MAX_NAME_LENGTH) },
+  {
+    field: "description",
+    allowed: `a string of at most ${MAX_DESCRIPTION_LENGTH} characters`,
+    // null is taken as "no description": clients that serialize an absent field as null are common.
+    valid: (v) => v === null || (typeof v === "string" && v.length <= MAX_DESCRIPTION_LENGTH),
+  },
+  { field: "ttl", allowed: `a whole number from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}`, valid: isWholeNumber(MIN_TTL_DAYS, MAX_TTL_DAYS) },
+  { field: "permission", allowed: `one of ${API_PERMISSIONS.join(", ")}`, valid: isOneOf(API_PERMISSIONS) },
+];
+const REQUIRED = ["name", "ttl", "permission"];
 
 export type Validation = { ok: true; value: CreateKeyRequest } | { ok: false; errors: string[] };
 
 export function validateCreate(body: Record<string, unknown>): Validation {
-  const errors: string[] = [];
-  const { name, description, ttl, permission } = body;
-  if (typeof name !== "string" || name.trim() === "" || name.length > MAX_NAME_LENGTH) errors.push(VIOLATIONS.name);
-  // null is taken as "no description": clients that serialize an absent field as null are common.
-  if (description !== undefined && description !== null && (typeof description !== "string" || description.length > MAX_DESCRIPTION_LENGTH)) {
-    errors.push(VIOLATIONS.description);
-  }
-  if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < MIN_TTL_DAYS || ttl > MAX_TTL_DAYS) errors.push(VIOLATIONS.ttl);
-  if (typeof permission !== "string" || !(API_PERMISSIONS as string[]).includes(permission)) errors.push(VIOLATIONS.permission);
+  const errors = violations(RULES, body, REQUIRED).map(violationText);
   if (errors.length > 0) return { ok: false, errors };
+  const { name, description, ttl, permission } = body;
   return {
     ok: true,
     value: {

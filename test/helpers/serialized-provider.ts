@@ -14,5 +14,5 @@ export function serializedProvider(projectDir: string, env: NodeJS.ProcessEnv = 
   });
   const line = out.split("\n").find((l) => l.startsWith("{"));
   if (!line) throw new Error(`no provider printed: ${out}`);
-  return JSON.parse(line).provider;
+  return JSON.parse(line).apiKey;
 }

@@ -101,7 +101,10 @@ export class PulumiCliStack implements LifecycleStack {
     });
     let stdout = "";
     let output = "";
-    child.stdout.on("data", (d) => ((stdout += d), (output += d)));
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      output += d;
+    });
     child.stderr.on("data", (d) => (output += d));
     return new Promise((resolve, reject) => {
       child.on("error", reject);

@@ -47,17 +47,17 @@ class HarnessStack {
    */
   policyPacks = [];
   /**
-   * The next run stops right after this plugin call answers, as a killed `pulumi up` would, leaving the
-   * operation pending in the state (pending-operations.js); cleared once that run has started.
-   * @type {"Create" | "Update" | "Delete" | undefined}
-   */
-  interruptAfter;
-  /**
    * Package resources (e.g. github:index/actionsSecret:ActionsSecret) the program declares, answered by a
    * module instead of their providers' plugins (package-providers.js).
    * @type {import("./package-providers").PackageProvidersSpec | undefined}
    */
   packageProviders;
+  /**
+   * The next run stops right after this plugin call answers, as a killed `pulumi up` would, leaving the
+   * operation pending in the state (pending-operations.js); cleared once that run has started.
+   * @type {"Create" | "Update" | "Delete" | undefined}
+   */
+  interruptAfter;
 
   /**
    * @param {object} o

@@ -5,8 +5,11 @@
  * step, atomically, so a run that stops half-way leaves what it did.
  */
 "use strict";
-const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
-const { dirname } = require("node:path");
+const { existsSync, mkdirSync, readFileSync } = require("node:fs");
+const { dirname, join } = require("node:path");
+// The simulator's atomic write, as built (tests and the demo build dist/ first; typed from its source).
+/** @type {typeof import("../../../sdk/simulator/state-file")} */
+const { writeFileAtomic } = require(join(__dirname, "../../../dist/sdk/simulator/state-file"));
 
 /**
  * @typedef {import("./wire").Props} Props
@@ -44,9 +47,7 @@ function loadState(file) {
 /** @param {string} file @param {StackState} state */
 function saveState(file, state) {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + "\n");
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 module.exports = { emptyState, loadState, saveState };

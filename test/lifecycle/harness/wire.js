@@ -11,7 +11,8 @@
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Pulumi's placeholder for a value not known in a preview, as Pulumi exports it. */
+const UNKNOWN = require("@pulumi/pulumi/runtime/rpc").unknownValue;
 
 /** @param {unknown} v @returns {v is {value: unknown}} */
 function isSecret(v) {

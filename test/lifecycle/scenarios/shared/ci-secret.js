@@ -10,7 +10,7 @@ function store(secret) {
   const fs = require("node:fs");
   const path = require("node:path");
   fs.mkdirSync(path.dirname(secret.file), { recursive: true });
-  fs.writeFileSync(secret.file, JSON.stringify({ keyId: secret.keyId, key: secret.key }) + "\n", { mode: 0o600 });
+  fs.writeFileSync(secret.file, `${JSON.stringify({ keyId: secret.keyId, key: secret.key })}\n`, { mode: 0o600 });
 }
 
 /** @type {pulumi.dynamic.ResourceProvider} */

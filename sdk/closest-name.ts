@@ -1,6 +1,11 @@
+/**
+ * For "did you mean" suggestions of both front ends (an argument of the resource, a flag or command of the
+ * command line).
+ */
+
 /** The known name a misspelt one most likely meant (edit distance at most a third of its length), if any. */
-export function closestName(given: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
+export function closestName<T extends string>(given: string, known: readonly T[]): T | undefined {
+  let best: { name: T; distance: number } | undefined;
   for (const name of known) {
     const distance = editDistance(given.toLowerCase(), name.toLowerCase());
     if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance };
