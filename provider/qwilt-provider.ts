@@ -11,7 +11,7 @@ import { checkArgs, inputsOf } from "./args";
 import { CredentialClients } from "./credential-clients";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
-import { clientErrorOf, notRead, notRevoked, ProviderError } from "./error-advice";
+import { clientErrorOf, describeError, notRead, notRevoked, ProviderError } from "./error-advice";
 import { keyListCache } from "./key-list-cache";
 import { createdOutputs, metadataOutputs, resourceId } from "./outputs";
 import { dueReplacement, rotateAtOf } from "./schedule";
@@ -140,9 +140,15 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
   /** Dependents get the key only once it works; if it never does in time, Pulumi tracks it as not initialised. */
   async #awaitActivation(client: QwiltClient, id: string, outs: ApiKeyState): Promise<void> {
     const timeoutMs = (outs.activationTimeoutSeconds ?? API_KEY_ARGS.activationTimeoutSeconds.default.value) * 1000;
-    const { active } = await client.waitUntilActive(outs.key, { timeoutMs });
-    if (active) return;
-    const reason = `key ${id} ("${outs.name}") was created but did not become active within ${outs.activationTimeoutSeconds} s; the next \`pulumi up\` waits for it again`;
+    let reason: string;
+    try {
+      const { active } = await client.waitUntilActive(outs.key, { timeoutMs });
+      if (active) return;
+      reason = `key ${id} ("${outs.name}") was created but did not become active within ${outs.activationTimeoutSeconds} s; the next \`pulumi up\` waits for it again`;
+    } catch (error) {
+      // The key exists whatever the check ran into (an outage, a list not where we assume it): Pulumi must track it.
+      reason = `key ${id} ("${outs.name}") was created, but checking that it works failed: ${describeError(error)}; the next \`pulumi up\` checks again`;
+    }
     throw Object.assign(new Error(reason), { id, properties: outs, reasons: [reason] });
   }
 

@@ -53,6 +53,26 @@ describe("npm run test:live", () => {
     expect(run.stderr).toContain("QWILT_API_KEY");
   });
 
+  it("a run that fails half-way still revokes every key it made, and says which", { timeout: 240_000 }, async () => {
+    // Its own simulator: the first list (the new key's activation check, without retries) answers 500.
+    const failing = await startSimulator();
+    try {
+      failing.faults.add({ method: "GET", path: "/api/1/api-keys", status: 500 });
+      const env = { QWILT_LIVE: "1", QWILT_LIVE_RUN_ID: "halfway", QWILT_MAX_RETRIES: "0", QWILT_USERS_URL: failing.url, QWILT_LOGIN_URL: failing.url, QWILT_API_KEY: failing.bootstrapKey };
+      const run = await testLive([], env);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      const made = failing.keys().filter((k) => k.name.startsWith("pqak-live-halfway-"));
+      expect(made.map((k) => [k.name.replace(/[0-9a-f]{7}$/, "*"), k.permission, k.ttl])).toEqual([["pqak-live-halfway-main-*", "MediaViewer", 1]]);
+      expect(made.every((k) => k.revoked)).toBe(true);
+      expect(run.stdout).toContain(`cleanup: revoked keyId ${made[0]!.keyId} "${made[0]!.name}"`);
+      expect(run.stdout).toContain("cleanup: 1 revoked, 0 already gone, 0 could not be revoked");
+      expect(run.stdout).toMatch(/1 failed.*5 skipped/);
+      expectNoSecrets(run, [failing.bootstrapKey]);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it("--sweep revokes pqak-live-* keys older than an hour, and nothing else", async () => {
     const org = sim.user.orgId;
     const now = sim.clock.now();

@@ -5,7 +5,7 @@
  * The key stays tracked and live; nothing is lost.
  */
 import { describe, expect, it } from "vitest";
-import { urnOf } from "./helpers/plugin";
+import { type PluginCallError, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
 
 const { sim, plugin, args } = usePluginFixture({ argDefaults: { waitForActivation: false } });
@@ -50,6 +50,19 @@ describe("errors that contradict an API assumption name it", () => {
     expect(err?.message).toContain("POST /api/1/api-keys: 405 Method Not Allowed");
     expect(err?.message).toContain("that contradicts assumption create of pulumi-qwilt-api-keys (documented: POST /api/1/api-keys with name");
     expect(sim.keys().length).toBe(before);
+  });
+
+  it("a list not where we assume it: the activation check fails, names list-path, and the new key stays tracked", async () => {
+    sim.faults.add({ method: "GET", path: "/api/1/api-keys", status: 404, times: Infinity });
+    const urn = urnOf("list-404");
+    const err = (await failure(plugin.create(urn, (await plugin.check(urn, {}, args("list-404", { permission: "viewer", validForDays: 1, waitForActivation: true }))).inputs))) as PluginCallError;
+    sim.faults.clear();
+    expect(err.message).toMatch(/was created, but checking that it works failed: GET \/api\/1\/api-keys: 404 Not Found/);
+    expect(err.message).toContain("that contradicts assumption list-path");
+    // Tracked as created but not initialised, so the next up (or destroy) deals with it.
+    expect(err.initFailure?.properties.keyId).toEqual(expect.any(String));
+    expect(sim.liveKeys().map((k) => k.keyId)).toContain(err.initFailure!.properties.keyId);
+    await plugin.delete(urn, err.initFailure!.id, err.initFailure!.properties);
   });
 
   it("an ordinary failure names no assumption", async () => {
