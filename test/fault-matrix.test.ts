@@ -261,7 +261,7 @@ class Group {
     let cell = `${error ? "error" : "ok"} ×${onRoute.length}`;
     if (op === "create" || op === "rotate") {
       const listed = sim.requests.filter((r) => r.method === "GET" && r.path === "/api/1/api-keys").length;
-      const revoked = sim.requests.filter((r) => r.method === "DELETE" && r.status === 204).length;
+      const revoked = sim.requests.filter((r) => r.method === "DELETE" && r.status === 200).length;
       if (listed) cell += ", listed";
       if (revoked) cell += `, ${revoked} revoked`;
     }

@@ -120,7 +120,7 @@ describe("overlapDays through the plugin", () => {
     // A second rotation while the previous key is live: at most one previous key, so it is revoked first.
     from = sim.requests.length;
     await r.up({ permission: "editor", validForDays: 30, description: "two", overlapDays: 2 });
-    expect(writes(from)).toEqual([`DELETE ${KEYS}/${first.keyId} 204`, `POST ${KEYS} 201`]);
+    expect(writes(from)).toEqual([`DELETE ${KEYS}/${first.keyId} 200`, `POST ${KEYS} 201`]);
     expect(r.outs).toMatchObject({ permission: "editor", previousKeyId: second.keyId, previousKey: second.key });
     expect(liveIds()).toEqual(r.tracked());
     expect(await statusWith(first.key)).toBe(401);
@@ -130,7 +130,7 @@ describe("overlapDays through the plugin", () => {
     const third = r.outs;
     from = sim.requests.length;
     expect(await r.up({ permission: "editor", validForDays: 30, description: "two", overlapDays: 0 })).toMatchObject({ changes: "some", replaces: [], updated: true });
-    expect(writes(from)).toEqual([`DELETE ${KEYS}/${second.keyId} 204`]);
+    expect(writes(from)).toEqual([`DELETE ${KEYS}/${second.keyId} 200`]);
     for (const k of PREVIOUS) expect(r.outs).not.toHaveProperty(k);
     expect(r.outs).toMatchObject({ keyId: third.keyId, key: third.key, overlapDays: 0 });
     expect(liveIds()).toEqual([third.keyId]);
@@ -159,7 +159,7 @@ describe("overlapDays through the plugin", () => {
 
     const from = sim.requests.length;
     await plugin.delete(urnOf(r.name), r.id, r.outs);
-    expect(writes(from).sort()).toEqual([`DELETE ${KEYS}/${r.outs.keyId} 204`, `DELETE ${KEYS}/${r.outs.previousKeyId} 204`].sort());
+    expect(writes(from).sort()).toEqual([`DELETE ${KEYS}/${r.outs.keyId} 200`, `DELETE ${KEYS}/${r.outs.previousKeyId} 200`].sort());
     expect(liveIds()).toEqual([]);
     // Deleting again (a destroy replayed) finds both gone.
     await plugin.delete(urnOf(r.name), r.id, r.outs);
@@ -309,7 +309,7 @@ describe("overlapDays: failures leave every live key tracked", () => {
 
     const from = sim.requests.length;
     await r.up({ ...a, description: "renewed", overlapDays: 0 });
-    expect(writes(from)).toEqual([`DELETE ${KEYS}/${held.previousKeyId} 204`]);
+    expect(writes(from)).toEqual([`DELETE ${KEYS}/${held.previousKeyId} 200`]);
     expect(liveIds()).toEqual([held.keyId]);
     await plugin.delete(urnOf(r.name), r.id, r.outs);
   });

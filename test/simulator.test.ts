@@ -135,7 +135,8 @@ describe("simulator: defaults and authentication", () => {
   it("logs in with 302 + cookie; the bearer token acts as the user (scheme case-insensitive)", async () => {
     const r = await call(sim, "GET", "/login", { headers: basic(sim.user.email, sim.user.password) });
     expect(r.status).toBe(302);
-    expect(r.headers.location).toBe("https://qwilt.com/");
+    // Nothing to follow: Qwilt's own client follows redirects and still sees this 302 (simulator-terraform-client.test.ts).
+    expect(r.headers.location).toBeUndefined();
     const cookie = ([] as string[]).concat(r.headers["set-cookie"] ?? []);
     expect(cookie).toHaveLength(1);
     expect(cookie[0]).toMatch(new RegExp(`^${LOGIN_TOKEN_COOKIE}=[\\w-]+\\.[\\w-]+\\.[\\w-]+; Path=/; HttpOnly; Secure; SameSite=Lax$`));
@@ -321,12 +322,12 @@ describe("simulator: organizations, lifecycle and time", () => {
     expect(sim.liveKeys()).toEqual([]);
   });
 
-  it("revoke answers 204, then 404; a revoked key is gone from list and get and is refused", async () => {
+  it("revoke answers 200, then 404; a revoked key is gone from list and get and is refused", async () => {
     const sim = await fresh();
     const h = keyAuth(sim.bootstrapKey);
     const k = await call(sim, "POST", API_KEYS_PATH, { headers: h, body: createBody() });
     const del = await call(sim, "DELETE", `${API_KEYS_PATH}/${k.json.keyId}`, { headers: h });
-    expect(del.status).toBe(204);
+    expect(del.status).toBe(200);
     expect(del.text).toBe("");
     const again = await call(sim, "DELETE", `${API_KEYS_PATH}/${k.json.keyId}`, { headers: h });
     expect(again.status).toBe(404);

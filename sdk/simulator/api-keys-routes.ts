@@ -48,7 +48,9 @@ export function handleApiKeys(ctx: SimContext, op: Op, headers: IncomingHttpHead
     }
     case "revoke": {
       if (!ctx.store.revoke(orgId, keyId!)) return { reply: fail(404, "API key not found"), orgId };
-      return { reply: { status: 204 }, orgId };
+      // 200, not 204: Qwilt's own client counts only 200 and 201 as success for its DELETEs
+      // (test/simulator-terraform-client.test.ts); ours takes any 2xx.
+      return { reply: { status: 200 }, orgId };
     }
     case "create":
       return { reply: create(ctx, body, orgId, principal.createdBy), orgId };

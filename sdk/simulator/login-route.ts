@@ -1,15 +1,15 @@
 /**
  * GET /login: HTTP Basic auth, optional ?orgId=. Success is a 302 whose Set-Cookie carries
- * the token (documented), which is what a client must read without following the redirect.
+ * the token (documented), and no Location: Qwilt's own client signs in through a client that
+ * follows redirects and still demands the 302 and its cookie, so Qwilt's 302 has nothing to
+ * follow (test/simulator-terraform-client.test.ts replays that client). A request body (that
+ * client sends its credentials as JSON too) is ignored: Basic auth is what counts.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { LOGIN_TOKEN_COOKIE } from "../qwilt-api";
 import { decodeBasic, readCredential } from "./auth";
 import type { Handled, SimContext } from "./context";
 import { fail } from "./reply";
-
-/** Where the 302 points: a browser would land on the web UI; an API client ignores it. */
-export const LOGIN_REDIRECT = "https://qwilt.com/";
 
 const CHALLENGE = { "www-authenticate": 'Basic realm="qwilt", charset="UTF-8"' };
 
@@ -30,7 +30,6 @@ export function handleLogin(ctx: SimContext, headers: IncomingHttpHeaders, query
     reply: {
       status: 302,
       headers: {
-        location: LOGIN_REDIRECT,
         "set-cookie": [`${LOGIN_TOKEN_COOKIE}=${session.token}; Path=/; HttpOnly; Secure; SameSite=Lax`],
       },
     },
