@@ -23,7 +23,7 @@ const DAY = 24 * 60 * 60 * 1000;
 /** The organization's keys (made out of band) and the DIY backend whose stacks manage most of them. */
 async function prepare({ sim, providers }) {
   const seed = Array.from({ length: KEYS }, (_, i) => ({
-    name: `svc-${i}-${(i * 2654435761 % 0xfffffff).toString(16).padStart(7, "0")}`,
+    name: `svc-${i}-${((i * 2654435761) % 0xfffffff).toString(16).padStart(7, "0")}`,
     permission: i % 3 === 0 ? "MediaViewer" : "MediaEditor",
     ttl: 30 + (i % 336),
   }));
@@ -34,14 +34,32 @@ async function prepare({ sim, providers }) {
     const stack = `env-${s}`;
     const resources = keys.slice(s * PER_STACK, (s + 1) * PER_STACK).map((k, i) => {
       const urn = `urn:pulumi:${stack}::${project}::${TYPE}::key-${i}`;
-      const args = { permission: k.permission === "MediaViewer" ? "viewer" : "editor", validForDays: k.ttl, name: k.name, rotateBeforeDays: 7, waitForActivation: true, activationTimeoutSeconds: 600, revokeOnDelete: true, __provider: providers.apiKey };
+      const args = {
+        permission: k.permission === "MediaViewer" ? "viewer" : "editor",
+        validForDays: k.ttl,
+        name: k.name,
+        rotateBeforeDays: 7,
+        waitForActivation: true,
+        activationTimeoutSeconds: 600,
+        revokeOnDelete: true,
+        __provider: providers.apiKey,
+      };
       const rotateAt = new Date(Date.parse(k.expireAt) - 7 * DAY).toISOString();
       return {
         urn,
         type: TYPE,
         id: `${k.orgId}/${k.keyId}`,
         inputs: { ...args, __defaults: ["rotateBeforeDays"] },
-        outputs: { ...args, keyId: k.keyId, key: secret(`not-a-key-${k.keyId}`), organization: k.orgId, createdBy: k.createdBy, createdAt: k.createdAt, expiresAt: k.expireAt, rotateAt },
+        outputs: {
+          ...args,
+          keyId: k.keyId,
+          key: secret(`not-a-key-${k.keyId}`),
+          organization: k.orgId,
+          createdBy: k.createdBy,
+          createdAt: k.createdAt,
+          expiresAt: k.expireAt,
+          rotateAt,
+        },
         dependencies: [],
         additionalSecretOutputs: ["key"],
       };
@@ -68,21 +86,34 @@ function timed(file, args, { cwd, env }) {
 async function auditRatio({ projectDir, providers, sim }) {
   const backend = await prepare({ sim, providers });
   try {
-    const env = { PATH: process.env.PATH, HOME: backend, QWILT_API_KEY: sim.bootstrapKey, QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: backend,
+      QWILT_API_KEY: sim.bootstrapKey,
+      QWILT_USERS_URL: sim.url,
+      QWILT_LOGIN_URL: sim.url,
+    };
     const bin = join(projectDir, "node_modules", "pulumi-qwilt-api-keys", "dist", "cli", "bin.js");
     const audit = () => timed(bin, ["audit", "--json", "--state", backend], { cwd: projectDir, env });
     const raw = () => timed(join(__dirname, "raw-audit.js"), [sim.url, backend], { cwd: projectDir, env });
     // Once each before timing: the disk cache and the simulator warm up.
     const first = JSON.parse((await audit()).stdout);
     const managed = first.findings.filter((f) => f.code === "unmanaged").length;
-    if (managed !== KEYS - STACKS * PER_STACK + 1) throw new Error(`expected ${KEYS - STACKS * PER_STACK + 1} unmanaged keys, the audit found ${managed}`);
+    if (managed !== KEYS - STACKS * PER_STACK + 1)
+      throw new Error(`expected ${KEYS - STACKS * PER_STACK + 1} unmanaged keys, the audit found ${managed}`);
     await raw();
     const pairs = [];
     for (let p = 0; p < PAIRS; p++) {
       const [a, r] = p % 2 === 0 ? [await audit(), await raw()] : [await raw(), await audit()].reverse();
       pairs.push({ auditMs: a.ms, rawMs: r.ms, ratio: a.ms / r.ms });
     }
-    return { keys: KEYS, stacks: STACKS, auditMs: median(pairs.map((p) => p.auditMs)), rawMs: median(pairs.map((p) => p.rawMs)), ratio: median(pairs.map((p) => p.ratio)) };
+    return {
+      keys: KEYS,
+      stacks: STACKS,
+      auditMs: median(pairs.map((p) => p.auditMs)),
+      rawMs: median(pairs.map((p) => p.rawMs)),
+      ratio: median(pairs.map((p) => p.ratio)),
+    };
   } finally {
     rmSync(backend, { recursive: true, force: true });
   }
@@ -98,7 +129,9 @@ if (require.main === module) {
     const sim = await startRemoteSimulator(projectDir, {});
     try {
       const r = await auditRatio({ projectDir, providers: serializedProviders(projectDir), sim });
-      console.log(`audit of ${r.keys} keys and ${r.stacks} stacks: ${r.auditMs.toFixed(0)} ms; raw GET + reading the states: ${r.rawMs.toFixed(0)} ms`);
+      console.log(
+        `audit of ${r.keys} keys and ${r.stacks} stacks: ${r.auditMs.toFixed(0)} ms; raw GET + reading the states: ${r.rawMs.toFixed(0)} ms`,
+      );
       console.log(`bench: audit_ratio=${r.ratio.toFixed(2)}`);
     } finally {
       await sim.close();

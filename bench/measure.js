@@ -4,7 +4,16 @@
  * machine that slows down or speeds up meanwhile (2 shared cores) favours neither side. A side is ours
  * or the trivial provider through the plugin, or raw POSTs.
  */
-const { decodeCheck, decodeCreate, decodeReadId, prepareCheck, prepareCreate, prepareRead, startPlugin, urnOf } = require("./plugin-driver");
+const {
+  decodeCheck,
+  decodeCreate,
+  decodeReadId,
+  prepareCheck,
+  prepareCreate,
+  prepareRead,
+  startPlugin,
+  urnOf,
+} = require("./plugin-driver");
 const { inParallel, median } = require("./stats");
 
 /** The engine's default --parallel. */
@@ -16,7 +25,11 @@ const TRIVIAL_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /** Both plugins get the simulator in their environment (the trivial provider reads it there); ours also gets stack config. */
 const pluginEnv = (sim) => ({ QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url, QWILT_API_KEY: sim.bootstrapKey });
-const stackConfig = (sim) => ({ "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url });
+const stackConfig = (sim) => ({
+  "qwilt:apiKey": sim.bootstrapKey,
+  "qwilt:usersUrl": sim.url,
+  "qwilt:loginUrl": sim.url,
+});
 
 let serial = 0;
 
@@ -24,7 +37,16 @@ let serial = 0;
 function newResource(kind, providers) {
   const name = `bench-${++serial}`;
   return kind === "ours"
-    ? { urn: urnOf(API_KEY_TYPE, name), news: { permission: "viewer", validForDays: 30, waitForActivation: false, __resourceName: name, __provider: providers.apiKey } }
+    ? {
+        urn: urnOf(API_KEY_TYPE, name),
+        news: {
+          permission: "viewer",
+          validForDays: 30,
+          waitForActivation: false,
+          __resourceName: name,
+          __provider: providers.apiKey,
+        },
+      }
     : { urn: urnOf(TRIVIAL_TYPE, name), news: { name, __provider: providers.trivial } };
 }
 
@@ -67,7 +89,11 @@ async function pluginSide({ projectDir, providers, sim, kind }) {
     warmUp: () => inParallel(WARM_UP, PARALLEL, () => engineCreate(plugin, kind, providers)),
     async prepare(count) {
       const resources = Array.from({ length: count }, () => newResource(kind, providers));
-      const checks = await timedSends(plugin, "check", resources.map((r) => prepareCheck(r.urn, {}, r.news)));
+      const checks = await timedSends(
+        plugin,
+        "check",
+        resources.map((r) => prepareCheck(r.urn, {}, r.news)),
+      );
       creates = resources.map((r, i) => prepareCreate(r.urn, decodeCheck(checks.answers[i])));
       return { checksPerSecond: count / (checks.ms / 1000) };
     },
@@ -127,7 +153,12 @@ async function compareCreates(sim, count, openers, batches) {
       const before = await sim.stats();
       await side.warmUp();
       const prepared = await side.prepare(count);
-      measured.push({ side, batchMs: [], prepared, connections: (await sim.stats()).connectionsOpened - before.connectionsOpened });
+      measured.push({
+        side,
+        batchMs: [],
+        prepared,
+        connections: (await sim.stats()).connectionsOpened - before.connectionsOpened,
+      });
     }
     const size = Math.ceil(count / batches);
     for (let b = 0; b < batches; b++) {
@@ -142,7 +173,14 @@ async function compareCreates(sim, count, openers, batches) {
       const extra = m.side.result();
       if (extra.failed) throw new Error(`${extra.failed} creates answered no id`);
       const ms = m.batchMs.reduce((a, b) => a + b, 0);
-      return { perSecond: count / (ms / 1000), ms, batchMs: m.batchMs, connections: m.connections, ...m.prepared, ...extra };
+      return {
+        perSecond: count / (ms / 1000),
+        ms,
+        batchMs: m.batchMs,
+        connections: m.connections,
+        ...m.prepared,
+        ...extra,
+      };
     });
   } catch (error) {
     throw new Error(`${error.message}\nplugin output:\n${sides.map((s) => s.output()).join("\n")}`);
@@ -169,7 +207,9 @@ async function refreshAtScale({ projectDir, providers, sim, count }) {
     await inParallel(count, PARALLEL, async (i) => (created[i] = await engineCreate(plugin, "ours", providers)));
     const createMs = performance.now() - started;
 
-    const reads = created.map(({ urn, id, properties }) => prepareRead(urn, id, { ...properties, __provider: providers.apiKey }));
+    const reads = created.map(({ urn, id, properties }) =>
+      prepareRead(urn, id, { ...properties, __provider: providers.apiKey }),
+    );
     await sim.clearRequests();
     const refreshed = await timedSends(plugin, "read", reads);
     const calls = (await sim.stats()).requests;

@@ -40,7 +40,9 @@ async function startPlugin(projectDir, env) {
       const req = new provproto.ConfigureRequest();
       req.setArgs(struct(config));
       for (const [k, v] of Object.entries(config)) req.getVariablesMap().set(k, v);
-      await new Promise((resolve, reject) => client.configure(req, (err) => (err ? reject(new Error(`configure: ${err.details}`)) : resolve())));
+      await new Promise((resolve, reject) =>
+        client.configure(req, (err) => (err ? reject(new Error(`configure: ${err.details}`)) : resolve())),
+      );
     },
     async check(urn, olds, news) {
       return decodeCheck(await this.send("check", prepareCheck(urn, olds, news)));
@@ -51,7 +53,9 @@ async function startPlugin(projectDir, env) {
     /** Sends a prepared request; resolves with the response's bytes. */
     send(method, bytes) {
       return new Promise((resolve, reject) =>
-        client.makeUnaryRequest(ResourceProviderService[method].path, asIs, asIs, bytes, (err, res) => (err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(res))),
+        client.makeUnaryRequest(ResourceProviderService[method].path, asIs, asIs, bytes, (err, res) =>
+          err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(res),
+        ),
       );
     },
     /** User + system CPU time of the plugin so far, in ms. */
@@ -109,4 +113,13 @@ function prepareRead(urn, id, props) {
 /** The id a Read answered: empty when the resource is gone. */
 const decodeReadId = (bytes) => provproto.ReadResponse.deserializeBinary(new Uint8Array(bytes)).getId();
 
-module.exports = { startPlugin, urnOf, prepareCheck, decodeCheck, prepareCreate, decodeCreate, prepareRead, decodeReadId };
+module.exports = {
+  startPlugin,
+  urnOf,
+  prepareCheck,
+  decodeCheck,
+  prepareCreate,
+  decodeCreate,
+  prepareRead,
+  decodeReadId,
+};

@@ -11,19 +11,27 @@ const { gunzipSync } = require("node:zlib");
 
 async function files(dir) {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.json(\.gz)?$/.test(e.name) ? [join(dir, e.name)] : [])));
+  const nested = await Promise.all(
+    entries.map((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : /\.json(\.gz)?$/.test(e.name) ? [join(dir, e.name)] : [],
+    ),
+  );
   return nested.flat();
 }
 
 async function main() {
   const [url, backend] = process.argv.slice(2);
   const { request } = createRequire(join(process.cwd(), "package.json"))("undici");
-  const list = request(`${url}/api/1/api-keys`, { headers: { "x-api-key": process.env.QWILT_API_KEY } }).then((res) => res.body.json());
+  const list = request(`${url}/api/1/api-keys`, { headers: { "x-api-key": process.env.QWILT_API_KEY } }).then((res) =>
+    res.body.json(),
+  );
   const states = files(join(backend, ".pulumi", "stacks")).then((paths) =>
-    Promise.all(paths.map(async (p) => {
-      const bytes = await readFile(p);
-      return JSON.parse((p.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
-    })),
+    Promise.all(
+      paths.map(async (p) => {
+        const bytes = await readFile(p);
+        return JSON.parse((p.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
+      }),
+    ),
   );
   const [keys, parsed] = await Promise.all([list, states]);
   process.stdout.write(`${JSON.stringify({ keys: keys.length, stacks: parsed.length })}\n`);

@@ -17,7 +17,9 @@ function printReport({ runs, providers, phaseMs, creates, refreshKeys, latencyMs
   };
   const cold = (r, pick) => median(r.cold.map(pick));
   const l = `${latencyMs} ms`;
-  console.log(`\nApiKey through pulumi-resource-pulumi-nodejs, simulator on loopback; ${creates} creates 16 at a time (waitForActivation off)\n`);
+  console.log(
+    `\nApiKey through pulumi-resource-pulumi-nodejs, simulator on loopback; ${creates} creates 16 at a time (waitForActivation off)\n`,
+  );
   console.log(
     table([
       ["measure", ...runs.map((_, i) => `run ${i + 1}`), "median", "target"],
@@ -55,7 +57,11 @@ function printReport({ runs, providers, phaseMs, creates, refreshKeys, latencyMs
       row("audit_ratio", (r) => r.audit.ratio, 2, "<= 2"),
     ]),
   );
-  console.log(`\nphase times, s (all runs): ${Object.entries(phaseMs).map(([p, ms]) => `${p} ${fixed(ms / 1000, 1)}`).join(", ")}`);
+  console.log(
+    `\nphase times, s (all runs): ${Object.entries(phaseMs)
+      .map(([p, ms]) => `${p} ${fixed(ms / 1000, 1)}`)
+      .join(", ")}`,
+  );
   console.log(
     `bench: provider_bytes=${providerBytes} create_ratio=${fixed(summary.createRatio)} latency_efficiency=${fixed(summary.latencyEfficiency)} refresh_calls_500=${summary.refreshCalls} cold_start_ratio=${fixed(summary.coldStartRatio)} audit_ratio=${fixed(summary.auditRatio)}`,
   );

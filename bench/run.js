@@ -24,7 +24,8 @@ const LATENCY_BATCHES = 4;
 const COLD_PAIRS = 3;
 
 async function main() {
-  if (!existsSync(join(REPO, "dist/index.js"))) throw new Error("dist/ is missing: run `npm run bench`, which builds first");
+  if (!existsSync(join(REPO, "dist/index.js")))
+    throw new Error("dist/ is missing: run `npm run bench`, which builds first");
   const phaseMs = {};
   const timed = async (phase, fn) => {
     const started = performance.now();
@@ -51,33 +52,54 @@ async function main() {
     for (let r = 0; r < RUNS; r++) {
       // Alternate which side goes first from run to run too.
       const inOrder = async (sim, openers, batches) =>
-        r % 2 === 0 ? compareCreates(sim, CREATES, openers, batches) : (await compareCreates(sim, CREATES, [...openers].reverse(), batches)).reverse();
+        r % 2 === 0
+          ? compareCreates(sim, CREATES, openers, batches)
+          : (await compareCreates(sim, CREATES, [...openers].reverse(), batches)).reverse();
       const coldPair = async (first, a, b) => (first ? [await a(), await b()] : [await b(), await a()].reverse());
       const run = {};
       await timed(`create ${CREATES} (loopback)`, () =>
         onSimulator({}, async (sim) => {
           const args = { projectDir, providers, sim };
-          [run.ours, run.trivial] = await inOrder(sim, [() => pluginSide({ ...args, kind: "ours" }), () => pluginSide({ ...args, kind: "trivial" })], BATCHES);
+          [run.ours, run.trivial] = await inOrder(
+            sim,
+            [() => pluginSide({ ...args, kind: "ours" }), () => pluginSide({ ...args, kind: "trivial" })],
+            BATCHES,
+          );
         }),
       );
       await timed(`create ${CREATES} (${LATENCY_MS} ms latency)`, () =>
         onSimulator({ responseDelayMs: LATENCY_MS }, async (sim) => {
           const args = { projectDir, providers, sim };
-          [run.oursSlow, run.trivialSlow, run.raw] = await inOrder(sim, [
-            () => pluginSide({ ...args, kind: "ours" }),
-            () => pluginSide({ ...args, kind: "trivial" }),
-            () => rawSide(args),
-          ], LATENCY_BATCHES);
+          [run.oursSlow, run.trivialSlow, run.raw] = await inOrder(
+            sim,
+            [
+              () => pluginSide({ ...args, kind: "ours" }),
+              () => pluginSide({ ...args, kind: "trivial" }),
+              () => rawSide(args),
+            ],
+            LATENCY_BATCHES,
+          );
         }),
       );
-      await timed(`refresh ${REFRESH_KEYS}`, () => onSimulator({}, async (sim) => (run.refresh = await refreshAtScale({ projectDir, providers, sim, count: REFRESH_KEYS }))));
-      await timed("audit 5000 keys", () => onSimulator({}, async (sim) => (run.audit = await auditRatio({ projectDir, providers, sim }))));
+      await timed(`refresh ${REFRESH_KEYS}`, () =>
+        onSimulator(
+          {},
+          async (sim) => (run.refresh = await refreshAtScale({ projectDir, providers, sim, count: REFRESH_KEYS })),
+        ),
+      );
+      await timed("audit 5000 keys", () =>
+        onSimulator({}, async (sim) => (run.audit = await auditRatio({ projectDir, providers, sim }))),
+      );
       await timed("cold start", () =>
         onSimulator({}, async (sim) => {
           const args = { projectDir, providers, sim };
           run.cold = [];
           for (let p = 0; p < COLD_PAIRS; p++) {
-            const [ours, trivial] = await coldPair((r + p) % 2 === 0, () => coldStart({ ...args, kind: "ours" }), () => coldStart({ ...args, kind: "trivial" }));
+            const [ours, trivial] = await coldPair(
+              (r + p) % 2 === 0,
+              () => coldStart({ ...args, kind: "ours" }),
+              () => coldStart({ ...args, kind: "trivial" }),
+            );
             run.cold.push({ ours, trivial, ratio: ours.ms / trivial.ms });
           }
         }),

@@ -21,7 +21,11 @@ if (require.main === module) {
         for (const k of msg.seed) sim.createKey(sim.organizations[0], { ...k, active: true });
         seeded = sim.keys();
       }
-      const stats = { connectionsOpened: sim.connectionsOpened, requests: sim.requests.length, ...(seeded ? { keys: seeded } : {}) };
+      const stats = {
+        connectionsOpened: sim.connectionsOpened,
+        requests: sim.requests.length,
+        ...(seeded ? { keys: seeded } : {}),
+      };
       process.send(stats, () => msg === "close" && process.exit(0));
     });
     process.send({ url: sim.url, bootstrapKey: sim.bootstrapKey });
@@ -30,7 +34,9 @@ if (require.main === module) {
 
 /** Starts the simulator in a child process; `stats()` and `clearRequests()` ask it over IPC. */
 function startRemoteSimulator(projectDir, options) {
-  const child = fork(__filename, [projectDir, JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(__filename, [projectDir, JSON.stringify(options)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const next = () =>
     new Promise((resolve, reject) => {
       const onExit = (code) => reject(new Error(`simulator exited (${code})`));

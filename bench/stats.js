@@ -18,7 +18,11 @@ function median(values) {
 /** Rows of cells, left column left-aligned, the others right-aligned. */
 function table(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join("  ")).join("\n");
+  return rows
+    .map((r) =>
+      r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join("  "),
+    )
+    .join("\n");
 }
 
 const fixed = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");

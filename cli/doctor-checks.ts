@@ -46,7 +46,13 @@ const MAX_SKEW_MS = 60_000;
 export async function runDoctor(io: Io, orgFlag: string | undefined): Promise<DoctorReport> {
   const checks: Check[] = [];
   const add = (check: Check["check"], status: CheckStatus, message: string) => checks.push({ check, status, message });
-  const report = (settings: SettingRow[], organization: string | null, exitCode: 0 | 1 | 2): DoctorReport => ({ settings, checks, organization, ok: exitCode === 0, exitCode });
+  const report = (settings: SettingRow[], organization: string | null, exitCode: 0 | 1 | 2): DoctorReport => ({
+    settings,
+    checks,
+    organization,
+    ok: exitCode === 0,
+    exitCode,
+  });
 
   let resolved: ResolvedSettings;
   try {
@@ -57,7 +63,11 @@ export async function runDoctor(io: Io, orgFlag: string | undefined): Promise<Do
     return report([], null, 2);
   }
   const settings = settingRows(resolved);
-  add("settings", "ok", `read from the environment (${settings.filter((s) => s.source !== "default" && s.source !== "unset").length} set, the rest defaults)`);
+  add(
+    "settings",
+    "ok",
+    `read from the environment (${settings.filter((s) => s.source !== "default" && s.source !== "unset").length} set, the rest defaults)`,
+  );
   const httpNotes = (["usersUrl", "loginUrl"] as const).map((s) => `${s} ${resolved.values[s]}`);
 
   let connection: Connection;
@@ -70,7 +80,11 @@ export async function runDoctor(io: Io, orgFlag: string | undefined): Promise<Do
     return report(settings, null, 2);
   }
   const plainHttp = httpNotes.filter((n) => n.includes(" http://"));
-  add("https", "ok", plainHttp.length ? `${plainHttp.join(", ")}: plain http, allowed for a loopback host only` : "https for both URLs");
+  add(
+    "https",
+    "ok",
+    plainHttp.length ? `${plainHttp.join(", ")}: plain http, allowed for a loopback host only` : "https for both URLs",
+  );
   for (const w of connection.warnings) add("credentials", "warn", w);
   add(
     "credentials",
@@ -87,17 +101,27 @@ export async function runDoctor(io: Io, orgFlag: string | undefined): Promise<Do
       listed = await client.listKeys();
     } catch (error) {
       if (!(error instanceof QwiltError)) throw error;
-      if (connection.credentials === "login" && error.path === LOGIN_PATH) add("login", "fail", describeApiError(error));
+      if (connection.credentials === "login" && error.path === LOGIN_PATH)
+        add("login", "fail", describeApiError(error));
       else {
         if (connection.credentials === "login") add("login", "ok", "logged in");
         add("list", "fail", describeApiError(error));
       }
       return report(settings, connection.orgId ?? null, 1);
     }
-    if (connection.credentials === "login") add("login", "ok", `logged in; a login token lives ${LOGIN_TOKEN_LIFETIME_MS / 60_000} minutes and is renewed as needed`);
+    if (connection.credentials === "login")
+      add(
+        "login",
+        "ok",
+        `logged in; a login token lives ${LOGIN_TOKEN_LIFETIME_MS / 60_000} minutes and is renewed as needed`,
+      );
     const owners = [...new Set(listed.map((k) => k.organization))];
     const organization = connection.orgId ?? (owners.length === 1 ? owners[0]! : null);
-    add("list", "ok", `the credentials work: the API listed ${listed.length} key${listed.length === 1 ? "" : "s"}${organization ? ` of organization ${organization}` : ""}`);
+    add(
+      "list",
+      "ok",
+      `the credentials work: the API listed ${listed.length} key${listed.length === 1 ? "" : "s"}${organization ? ` of organization ${organization}` : ""}`,
+    );
 
     const own = connection.credentials === "apiKey" ? ownKey(resolved.values.apiKey!, listed) : undefined;
     await permissionCheck(connection, own, add);
@@ -146,33 +170,60 @@ type Add = (check: Check["check"], status: CheckStatus, message: string) => void
 async function permissionCheck(connection: Connection, own: ApiKeyInfo | undefined, add: Add): Promise<void> {
   if (own && (own.permission === "editor" || own.permission === "viewer")) {
     const editor = own.permission === "editor";
-    add("permission", editor ? "ok" : "warn", `${editor ? "an" : "a"} ${own.permission} key (key ${own.keyId} "${own.name}"): ${editor ? "may create and revoke keys" : "may only read; making and revoking keys needs an Editor key or username/password"}`);
+    add(
+      "permission",
+      editor ? "ok" : "warn",
+      `${editor ? "an" : "a"} ${own.permission} key (key ${own.keyId} "${own.name}"): ${editor ? "may create and revoke keys" : "may only read; making and revoking keys needs an Editor key or username/password"}`,
+    );
     return;
   }
   try {
     await connection.client.revokeKey(NO_SUCH_KEY_ID);
-    add("permission", "ok", `may create and revoke keys (revoking the keyId "${NO_SUCH_KEY_ID}", which no key has, answered 404, not 403)`);
+    add(
+      "permission",
+      "ok",
+      `may create and revoke keys (revoking the keyId "${NO_SUCH_KEY_ID}", which no key has, answered 404, not 403)`,
+    );
   } catch (error) {
-    if (error instanceof PermissionDeniedError) add("permission", "warn", "may only read: revoking a key that does not exist answered 403; making and revoking keys needs an Editor key or a user with that right");
+    if (error instanceof PermissionDeniedError)
+      add(
+        "permission",
+        "warn",
+        "may only read: revoking a key that does not exist answered 403; making and revoking keys needs an Editor key or a user with that right",
+      );
     else if (error instanceof QwiltError) add("permission", "unknown", `could not tell: ${describeApiError(error)}`);
     else throw error;
   }
 }
 
-function expiryCheck(connection: Connection, apiKey: string | undefined, own: ApiKeyInfo | undefined, now: number, add: Add): void {
+function expiryCheck(
+  connection: Connection,
+  apiKey: string | undefined,
+  own: ApiKeyInfo | undefined,
+  now: number,
+  add: Add,
+): void {
   if (connection.credentials === "login") {
     add("expiry", "ok", "a username/password does not expire as far as Qwilt documents; login tokens are renewed");
     return;
   }
   const expiresAt = own?.expiresAt ?? credentialClaims(apiKey!).expiresAt;
   if (!expiresAt) {
-    add("expiry", "unknown", "Qwilt does not say which key a credential is, nor when it expires; `qwilt-keys list` shows every key's expiry");
+    add(
+      "expiry",
+      "unknown",
+      "Qwilt does not say which key a credential is, nor when it expires; `qwilt-keys list` shows every key's expiry",
+    );
     return;
   }
   const left = Date.parse(expiresAt) - now;
   const from = own ? `key ${own.keyId} "${own.name}"` : "its exp claim (unverified)";
   const status: CheckStatus = left <= 0 ? "fail" : left <= 30 * 86_400_000 ? "warn" : "ok";
-  add("expiry", status, `the API key expires ${left <= 0 ? "(expired)" : inTime(left)}, on ${dateOf(expiresAt)} (${from})`);
+  add(
+    "expiry",
+    status,
+    `the API key expires ${left <= 0 ? "(expired)" : inTime(left)}, on ${dateOf(expiresAt)} (${from})`,
+  );
 }
 
 /** The API's `Date` header (one unauthenticated request) against this machine's clock. */
@@ -191,7 +242,10 @@ async function clockCheck(usersUrl: string, io: Io, add: Add): Promise<void> {
     // Date has whole seconds: compare with the middle of the round trip, and call anything under a second none.
     const skew = date - (sent + received) / 2;
     const shifted = io.env.QWILT_CLOCK_OFFSET_MS ? " (QWILT_CLOCK_OFFSET_MS shifts this clock)" : "";
-    const words = Math.abs(skew) < 1500 ? "within a second of the API's clock" : `${(Math.abs(skew) / 1000).toFixed(0)} s ${skew > 0 ? "behind" : "ahead of"} the API's clock`;
+    const words =
+      Math.abs(skew) < 1500
+        ? "within a second of the API's clock"
+        : `${(Math.abs(skew) / 1000).toFixed(0)} s ${skew > 0 ? "behind" : "ahead of"} the API's clock`;
     add("clock", Math.abs(skew) > MAX_SKEW_MS ? "warn" : "ok", `${words}${shifted}`);
   } catch (error) {
     add("clock", "unknown", `could not read the API's clock: ${(error as Error).message}`);

@@ -34,11 +34,20 @@ export function usageLine(c: Command): string {
 }
 
 export function commandHelp(c: Command): string {
-  const flag = (f: FlagSpec) => `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.type === "string" ? ` <${f.value ?? "value"}>` : ""}`;
+  const flag = (f: FlagSpec) =>
+    `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.type === "string" ? ` <${f.value ?? "value"}>` : ""}`;
   const flags = [...c.flags, HELP_FLAG];
   const width = Math.max(...flags.map((f) => flag(f).length));
-  const lines = [`Usage: ${usageLine(c)}`, "", `${c.summary.charAt(0).toUpperCase()}${c.summary.slice(1)}.`, "", c.description.trimEnd(), ""];
-  if (c.positionals) lines.push("Arguments:", `  ${`<${c.positionals.name}>`.padEnd(width)}  ${c.positionals.help}`, "");
+  const lines = [
+    `Usage: ${usageLine(c)}`,
+    "",
+    `${c.summary.charAt(0).toUpperCase()}${c.summary.slice(1)}.`,
+    "",
+    c.description.trimEnd(),
+    "",
+  ];
+  if (c.positionals)
+    lines.push("Arguments:", `  ${`<${c.positionals.name}>`.padEnd(width)}  ${c.positionals.help}`, "");
   lines.push("Options:", ...flags.map((f) => `  ${flag(f).padEnd(width)}  ${f.help}`), "");
   if (c.examples?.length) lines.push("Examples:", ...c.examples.map((e) => `  ${e}`), "");
   return `${lines.join("\n")}\n`;

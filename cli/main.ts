@@ -32,11 +32,16 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   }
   if (first === "help") return help(rest[0], io);
   if (first.startsWith("-")) {
-    throw new UsageError(first, `unknown flag ${first}: flags go after the command, as in "qwilt-keys list --json"`, { seeAlso: 'Run "qwilt-keys --help" for the commands.' });
+    throw new UsageError(first, `unknown flag ${first}: flags go after the command, as in "qwilt-keys list --json"`, {
+      seeAlso: 'Run "qwilt-keys --help" for the commands.',
+    });
   }
   const command = findCommand(first);
   if (!command) {
-    const suggestion = closestName(first, allCommands().map((c) => c.name));
+    const suggestion = closestName(
+      first,
+      allCommands().map((c) => c.name),
+    );
     throw new UsageError(first, `unknown command "${first}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`, {
       seeAlso: 'Run "qwilt-keys --help" for the commands.',
     });
@@ -61,7 +66,8 @@ function help(name: string | undefined, io: Io): number {
     return 0;
   }
   const command = findCommand(name);
-  if (!command) throw new UsageError(name, `unknown command "${name}"`, { seeAlso: 'Run "qwilt-keys --help" for the commands.' });
+  if (!command)
+    throw new UsageError(name, `unknown command "${name}"`, { seeAlso: 'Run "qwilt-keys --help" for the commands.' });
   io.stdout.write(commandHelp(command));
   return 0;
 }

@@ -10,7 +10,16 @@ import { AuthenticationError, PermissionDeniedError, QwiltError, ResponseValidat
 import { pollUntil } from "../sdk/client/poll-until";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { ApiKeyInfo, CreatedApiKey } from "../sdk/client/types";
-import { ACTIVATION_DELAY_MS, ASSUMPTIONS, DAY_MS, endpointAssumption, LOGIN_PATH, NO_SUCH_KEY_ID, type AssumptionId, type AssumptionSource } from "../sdk/qwilt-api";
+import {
+  ACTIVATION_DELAY_MS,
+  ASSUMPTIONS,
+  DAY_MS,
+  endpointAssumption,
+  LOGIN_PATH,
+  NO_SUCH_KEY_ID,
+  type AssumptionId,
+  type AssumptionSource,
+} from "../sdk/qwilt-api";
 import type { Connection } from "./qwilt-connection";
 import { describeApiError } from "./qwilt-error-words";
 
@@ -120,11 +129,18 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
   let leftover: Leftover | null = null;
   const finish = (): ProbeResult => {
     const assumptions = ASSUMPTIONS.map((a): AssumptionRow => {
-      const got = seen.get(a.id) ?? { verdict: "unknown" as const, observed: NOT_CHECKED[a.id] ?? `not reached: ${stopped ?? "an earlier check failed"}` };
+      const got = seen.get(a.id) ?? {
+        verdict: "unknown" as const,
+        observed: NOT_CHECKED[a.id] ?? `not reached: ${stopped ?? "an earlier check failed"}`,
+      };
       return { id: a.id, statement: a.statement, source: a.source, ...got };
     });
     const contradicted = assumptions.some((a) => a.verdict === "contradicted");
-    return { report: { assumptions, leftover }, ...(stopped ? { stopped } : {}), exitCode: contradicted || stopped || leftover ? 1 : 0 };
+    return {
+      report: { assumptions, leftover },
+      ...(stopped ? { stopped } : {}),
+      exitCode: contradicted || stopped || leftover ? 1 : 0,
+    };
   };
 
   if (!login) {
@@ -144,7 +160,8 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
   } catch (error) {
     if (!(error instanceof QwiltError)) throw error;
     if (login && error.path === LOGIN_PATH) {
-      if (error.code === "unexpected_login_answer" || contradicts(error)) set("login-302-cookie", "contradicted", describeApiError(error));
+      if (error.code === "unexpected_login_answer" || contradicts(error))
+        set("login-302-cookie", "contradicted", describeApiError(error));
       else set("login-302-cookie", "unknown", describeApiError(error));
       stopped = `the login failed: ${describeApiError(error)}`;
       return finish();
@@ -172,7 +189,8 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
 
   // 3. The one key.
   const name = `qwilt-keys-probe-${randomBytes(4).toString("hex")}`;
-  const description = "made by `qwilt-keys probe` to check what pulumi-qwilt-api-keys assumes of the Qwilt API; revoked at once, expires within a day";
+  const description =
+    "made by `qwilt-keys probe` to check what pulumi-qwilt-api-keys assumes of the Qwilt API; revoked at once, expires within a day";
   progress(`making one viewer key for a day, "${name}"`);
   let created: CreatedApiKey;
   try {
@@ -181,21 +199,31 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
     if (!(error instanceof QwiltError)) throw error;
     if (error instanceof PermissionDeniedError) {
       set("create", "unknown", `${describeApiError(error)}: these credentials may not create keys`);
-      stopped = "the credentials may not create keys, so nothing that needs a key was checked (an Editor key or a user with that right can)";
+      stopped =
+        "the credentials may not create keys, so nothing that needs a key was checked (an Editor key or a user with that right can)";
       return finish();
     }
     failed("create", error, "the create");
-    if (/permission/i.test(error.apiMessage ?? "")) set("viewer-permission", "unknown", `the create was refused, naming the permission: ${error.apiMessage}`);
+    if (/permission/i.test(error.apiMessage ?? ""))
+      set("viewer-permission", "unknown", `the create was refused, naming the permission: ${error.apiMessage}`);
     // The key may exist all the same (an answer lost, or one we could not read): find it by name and revoke it.
     leftover = await revokeByName(client, name, progress);
-    stopped = leftover ? `the create failed, and a key named "${name}" was made all the same` : "the create failed, so nothing that needs a key was checked";
+    stopped = leftover
+      ? `the create failed, and a key named "${name}" was made all the same`
+      : "the create failed, so nothing that needs a key was checked";
     return finish();
   }
   const { keyId, key } = created;
   try {
     set("create", "confirmed", `answered keyId ${keyId} with every documented field and an apiToken`);
-    if (created.permission === "viewer") set("viewer-permission", "confirmed", "the key was made with permission MediaViewer and answered so");
-    else set("viewer-permission", "contradicted", `asked for MediaViewer, the API answered permission ${JSON.stringify(created.permission)}`);
+    if (created.permission === "viewer")
+      set("viewer-permission", "confirmed", "the key was made with permission MediaViewer and answered so");
+    else
+      set(
+        "viewer-permission",
+        "contradicted",
+        `asked for MediaViewer, the API answered permission ${JSON.stringify(created.permission)}`,
+      );
     const lifetime = Date.parse(created.expiresAt) - Date.parse(created.createdAt);
     set(
       "expiry-from-ttl",
@@ -207,7 +235,8 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
     // 4. Listed and got.
     try {
       const listed = (await client.listKeys()).find((k) => k.keyId === keyId);
-      if (listed && listed.name === name) set("list-path", "confirmed", `answered a JSON array holding the new key (keyId ${keyId})`);
+      if (listed && listed.name === name)
+        set("list-path", "confirmed", `answered a JSON array holding the new key (keyId ${keyId})`);
       else set("list-path", "contradicted", `the list does not hold the key just made (keyId ${keyId})`);
     } catch (error) {
       failed("list-path", error, "the list after the create");
@@ -232,11 +261,21 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
           active = r.active;
           const after = `${(r.waitedMs / 1000).toFixed(1)} s`;
           if (active) set("activation-5-minutes", "confirmed", `the key worked after ${after}`);
-          else if (activationTimeoutMs >= ACTIVATION_DELAY_MS) set("activation-5-minutes", "contradicted", `the key was still refused (401) after ${after}`);
-          else set("activation-5-minutes", "unknown", `the key was still refused (401) after ${after} (--activation-timeout)`);
+          else if (activationTimeoutMs >= ACTIVATION_DELAY_MS)
+            set("activation-5-minutes", "contradicted", `the key was still refused (401) after ${after}`);
+          else
+            set(
+              "activation-5-minutes",
+              "unknown",
+              `the key was still refused (401) after ${after} (--activation-timeout)`,
+            );
         } else {
           active = await client.isKeyActive(key);
-          set("activation-5-minutes", "unknown", `not waited for (--activation-timeout 0); the key ${active ? "worked" : "did not work yet"} at once`);
+          set(
+            "activation-5-minutes",
+            "unknown",
+            `not waited for (--activation-timeout 0); the key ${active ? "worked" : "did not work yet"} at once`,
+          );
         }
       } catch (error) {
         failed("activation-5-minutes", error, "using the new key");
@@ -246,16 +285,28 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
         try {
           const itself = await own.getKey(keyId);
           const seenByKey = await own.listKeys();
-          set("viewer-reads", "confirmed", `the Viewer key got ${itself ? "itself" : "a 404 for itself"} and listed ${seenByKey.length} key${seenByKey.length === 1 ? "" : "s"}`);
+          set(
+            "viewer-reads",
+            "confirmed",
+            `the Viewer key got ${itself ? "itself" : "a 404 for itself"} and listed ${seenByKey.length} key${seenByKey.length === 1 ? "" : "s"}`,
+          );
         } catch (error) {
-          if (error instanceof PermissionDeniedError) set("viewer-reads", "contradicted", `the Viewer key's read: ${describeApiError(error)}`);
+          if (error instanceof PermissionDeniedError)
+            set("viewer-reads", "contradicted", `the Viewer key's read: ${describeApiError(error)}`);
           else failed("viewer-reads", error, "the Viewer key's read");
         }
         try {
           const revoked = await own.revokeKey(NO_SUCH_KEY_ID);
-          set("viewer-cannot-write", "contradicted", revoked ? `the Viewer key's revoke of keyId "${NO_SUCH_KEY_ID}", which no key has, answered with success` : `the Viewer key's revoke of keyId "${NO_SUCH_KEY_ID}", which no key has, answered 404: the API looks the key up before it checks rights`);
+          set(
+            "viewer-cannot-write",
+            "contradicted",
+            revoked
+              ? `the Viewer key's revoke of keyId "${NO_SUCH_KEY_ID}", which no key has, answered with success`
+              : `the Viewer key's revoke of keyId "${NO_SUCH_KEY_ID}", which no key has, answered 404: the API looks the key up before it checks rights`,
+          );
         } catch (error) {
-          if (error instanceof PermissionDeniedError) set("viewer-cannot-write", "confirmed", `the Viewer key's revoke of a keyId no key has answered 403`);
+          if (error instanceof PermissionDeniedError)
+            set("viewer-cannot-write", "confirmed", `the Viewer key's revoke of a keyId no key has answered 403`);
           else failed("viewer-cannot-write", error, "the Viewer key's revoke");
         }
       } else {
@@ -281,29 +332,54 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
       }
       try {
         // Revoking may take a while to reach every endpoint, as activation does.
-        const refused = await pollUntil(async () => !(await client.isKeyActive(key)), { timeoutMs: activationTimeoutMs });
+        const refused = await pollUntil(async () => !(await client.isKeyActive(key)), {
+          timeoutMs: activationTimeoutMs,
+        });
         if (!refused.active) {
-          set("revoked-key-401", "contradicted", `the revoked key still worked after ${(refused.waitedMs / 1000).toFixed(1)} s`);
+          set(
+            "revoked-key-401",
+            "contradicted",
+            `the revoked key still worked after ${(refused.waitedMs / 1000).toFixed(1)} s`,
+          );
           leftover = { keyId, name, expiresAt: created.expiresAt };
-        } else set("revoked-key-401", "confirmed", refused.attempts > 1 ? `refused (401) after ${(refused.waitedMs / 1000).toFixed(1)} s` : "refused (401) at once");
+        } else
+          set(
+            "revoked-key-401",
+            "confirmed",
+            refused.attempts > 1
+              ? `refused (401) after ${(refused.waitedMs / 1000).toFixed(1)} s`
+              : "refused (401) at once",
+          );
       } catch (error) {
         failed("revoked-key-401", error, "using the revoked key");
       }
       try {
         const after = await client.getKey(keyId);
-        set("revoked-get-404", after ? "contradicted" : "confirmed", after ? `still answered keyId ${keyId} after the revoke` : "answered 404");
+        set(
+          "revoked-get-404",
+          after ? "contradicted" : "confirmed",
+          after ? `still answered keyId ${keyId} after the revoke` : "answered 404",
+        );
       } catch (error) {
         failed("revoked-get-404", error, `GET of the revoked keyId ${keyId}`);
       }
       try {
         const still = (await client.listKeys()).some((k) => k.keyId === keyId);
-        set("revoked-not-listed", still ? "contradicted" : "confirmed", still ? `the list still holds keyId ${keyId} after the revoke` : "the list no longer holds it");
+        set(
+          "revoked-not-listed",
+          still ? "contradicted" : "confirmed",
+          still ? `the list still holds keyId ${keyId} after the revoke` : "the list no longer holds it",
+        );
       } catch (error) {
         failed("revoked-not-listed", error, "the list after the revoke");
       }
       try {
         const again = await client.revokeKey(keyId);
-        set("revoke-again-404", again ? "contradicted" : "confirmed", again ? "revoking it again answered with success" : "revoking it again answered 404");
+        set(
+          "revoke-again-404",
+          again ? "contradicted" : "confirmed",
+          again ? "revoking it again answered with success" : "revoking it again answered 404",
+        );
       } catch (error) {
         failed("revoke-again-404", error, "revoking it again");
       }
@@ -321,7 +397,11 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
 }
 
 /** After a failed create: finds a key of that name and revokes it; the key it could not revoke, if any. */
-async function revokeByName(client: QwiltClient, name: string, progress: (line: string) => void): Promise<Leftover | null> {
+async function revokeByName(
+  client: QwiltClient,
+  name: string,
+  progress: (line: string) => void,
+): Promise<Leftover | null> {
   let found: ApiKeyInfo | undefined;
   try {
     found = (await client.listKeys()).find((k) => k.name === name);
@@ -342,7 +422,10 @@ async function revokeByName(client: QwiltClient, name: string, progress: (line: 
 function jwtShape(key: string): [Verdict, string] {
   const parts = key.split(".");
   if (parts.length !== 3 || !parts.every((p, i) => /^[A-Za-z0-9_-]+$/.test(p) || (i === 2 && p === ""))) {
-    return ["contradicted", `the key is not three base64url parts (${parts.length} dot-separated part${parts.length === 1 ? "" : "s"})`];
+    return [
+      "contradicted",
+      `the key is not three base64url parts (${parts.length} dot-separated part${parts.length === 1 ? "" : "s"})`,
+    ];
   }
   let alg: unknown;
   try {
@@ -351,5 +434,8 @@ function jwtShape(key: string): [Verdict, string] {
     return ["contradicted", "three parts, but the first is not a JSON header"];
   }
   if (alg === "RS256") return ["confirmed", "three base64url parts; the header names RS256"];
-  return ["contradicted", `three base64url parts; the header names ${typeof alg === "string" ? JSON.stringify(alg.slice(0, 20)) : "no alg"}`];
+  return [
+    "contradicted",
+    `three base64url parts; the header names ${typeof alg === "string" ? JSON.stringify(alg.slice(0, 20)) : "no alg"}`,
+  ];
 }

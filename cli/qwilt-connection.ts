@@ -7,7 +7,14 @@
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import { checkBaseUrl, isLoopbackHost } from "../sdk/client/url-policy";
 import type { QwiltCredentials } from "../sdk/client/types";
-import { resolveSettings, SETTINGS, SettingsError, sourceName, type ResolvedSettings, type SettingName } from "../sdk/settings";
+import {
+  resolveSettings,
+  SETTINGS,
+  SettingsError,
+  sourceName,
+  type ResolvedSettings,
+  type SettingName,
+} from "../sdk/settings";
 import { UsageError } from "./errors";
 
 export interface Connection {
@@ -35,7 +42,10 @@ export function resolveCliSettings(env: NodeJS.ProcessEnv): ResolvedSettings {
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     if (error.reason === "missing") {
-      throw new UsageError(SETTINGS[error.setting].env[0]!, `${variablesOf(error.neededBy!)} is set, so ${variablesOf(error.setting)} is needed too (${error.allowed})`);
+      throw new UsageError(
+        SETTINGS[error.setting].env[0]!,
+        `${variablesOf(error.neededBy!)} is set, so ${variablesOf(error.setting)} is needed too (${error.allowed})`,
+      );
     }
     const where = sourceName(error.setting, error.source);
     const got = error.value !== undefined ? ` (got ${JSON.stringify(error.value)})` : "";
@@ -67,7 +77,9 @@ export function connect(env: NodeJS.ProcessEnv, orgFlag: string | undefined): Co
     credentials = { username: values.username!, password: values.password!, ...(orgId ? { orgId } : {}) };
   } else if (values.apiKey !== undefined) {
     if (values.orgId !== undefined && !hasLogin) {
-      warnings.push("QWILT_ORG_ID is ignored with an API key: an API key works only in the organization it was made in");
+      warnings.push(
+        "QWILT_ORG_ID is ignored with an API key: an API key works only in the organization it was made in",
+      );
     }
     credentials = { apiKey: values.apiKey };
   } else {
@@ -86,7 +98,14 @@ export function connect(env: NodeJS.ProcessEnv, orgFlag: string | undefined): Co
     maxRetries: values.maxRetries,
   });
   const secrets = [values.apiKey, values.password].filter((s): s is string => s !== undefined);
-  return { client, resolved, credentials: "apiKey" in credentials && credentials.apiKey ? "apiKey" : "login", ...(orgId ? { orgId } : {}), warnings, secrets };
+  return {
+    client,
+    resolved,
+    credentials: "apiKey" in credentials && credentials.apiKey ? "apiKey" : "login",
+    ...(orgId ? { orgId } : {}),
+    warnings,
+    secrets,
+  };
 }
 
 /** The https rule in the variable's terms (exit 2), then the client's own checks of a base URL. */
@@ -99,7 +118,10 @@ function checkUrl(setting: "usersUrl" | "loginUrl", value: string, resolved: Res
     url = undefined;
   }
   if (url?.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new UsageError(where, `${where}: https is required except for loopback hosts (127.0.0.0/8, ::1, localhost); got ${url.origin}`);
+    throw new UsageError(
+      where,
+      `${where}: https is required except for loopback hosts (127.0.0.0/8, ::1, localhost); got ${url.origin}`,
+    );
   }
   try {
     checkBaseUrl(value, setting);

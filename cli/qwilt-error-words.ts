@@ -10,7 +10,8 @@ export const CLI_HINTS: HintWords = {
   ...PLAIN_HINTS,
   "check-api-key": () =>
     `check ${variablesOf("apiKey")}; a new key needs up to 5 minutes to become active, and an expired or revoked key never works again; \`qwilt-keys doctor\` shows what is used`,
-  "login-token-refused": () => "the API refused a fresh login token; check that the user may manage API keys in this organization (`qwilt-keys doctor`)",
+  "login-token-refused": () =>
+    "the API refused a fresh login token; check that the user may manage API keys in this organization (`qwilt-keys doctor`)",
   "check-login": (e) =>
     `the username/password were rejected; check ${variablesOf("username")} and ${variablesOf("password")}${e.orgId ? `, and that the user belongs to organization ${e.orgId} (--org / QWILT_ORG_ID)` : ""}`,
   "login-organization-refused": (e) => `the user may not log in to organization ${e.orgId}; check --org / QWILT_ORG_ID`,

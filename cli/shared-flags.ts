@@ -16,9 +16,18 @@ export const ORG_FLAG: FlagSpec = {
   help: "the Qwilt organization to log in to (username/password credentials; default QWILT_ORG_ID, else the user's first)",
 };
 
-export const JSON_FLAG: FlagSpec = { name: "json", type: "boolean", help: "print JSON for scripts (shape in the README)" };
+export const JSON_FLAG: FlagSpec = {
+  name: "json",
+  type: "boolean",
+  help: "print JSON for scripts (shape in the README)",
+};
 
-export const WARN_DAYS_FLAG: FlagSpec = { name: "warn-days", type: "string", value: "N", help: "a key expiring within N days is expiring (default 30)" };
+export const WARN_DAYS_FLAG: FlagSpec = {
+  name: "warn-days",
+  type: "string",
+  value: "N",
+  help: "a key expiring within N days is expiring (default 30)",
+};
 
 /** Where the connection and state flags are explained, at the end of every command's help. */
 export const ENVIRONMENT_HELP = `Environment:

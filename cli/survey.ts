@@ -58,14 +58,19 @@ export async function survey(args: ParsedArgs, io: Io): Promise<Survey> {
 export function stateNotes(s: Survey): string[] {
   const notes = s.connection.warnings.map((w) => `warning: ${w}`);
   for (const stack of s.stacks ?? []) {
-    for (const urn of stack.unreadable) notes.push(`warning: ${urn} holds its keyId, name or organization as a secret: it cannot be matched`);
+    for (const urn of stack.unreadable)
+      notes.push(`warning: ${urn} holds its keyId, name or organization as a secret: it cannot be matched`);
   }
   if (s.matching.elsewhere.size > 0) {
     const orgs = [...s.matching.elsewhere].map(([org, n]) => `${org}: ${n}`).join(", ");
-    notes.push(`note: state keys of other organizations were not checked (${orgs}); use --org to list another organization`);
+    notes.push(
+      `note: state keys of other organizations were not checked (${orgs}); use --org to list another organization`,
+    );
   }
   if (s.failures.length > 0) {
-    notes.push(`error: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read; keys they manage show as unmanaged:`);
+    notes.push(
+      `error: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read; keys they manage show as unmanaged:`,
+    );
     for (const f of s.failures) notes.push(`  ${f.stack}: ${f.reason}`);
   }
   return notes;

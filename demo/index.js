@@ -20,6 +20,10 @@ const editor = new ApiKey("deployer", {
 module.exports = {
   viewerKey: viewer.key, // secret: shown as [secret]
   editorKey: editor.key,
-  viewer: pulumi.all([viewer.name, viewer.keyId, viewer.expiresAt, viewer.rotateAt]).apply(([name, keyId, expiresAt, rotateAt]) => ({ name, keyId, expiresAt, rotateAt })),
-  editor: pulumi.all([editor.name, editor.keyId, editor.expiresAt, editor.rotateAt]).apply(([name, keyId, expiresAt, rotateAt]) => ({ name, keyId, expiresAt, rotateAt })),
+  viewer: pulumi
+    .all([viewer.name, viewer.keyId, viewer.expiresAt, viewer.rotateAt])
+    .apply(([name, keyId, expiresAt, rotateAt]) => ({ name, keyId, expiresAt, rotateAt })),
+  editor: pulumi
+    .all([editor.name, editor.keyId, editor.expiresAt, editor.rotateAt])
+    .apply(([name, keyId, expiresAt, rotateAt]) => ({ name, keyId, expiresAt, rotateAt })),
 };

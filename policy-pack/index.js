@@ -10,7 +10,8 @@ const { PolicyPack } = require("@pulumi/policy");
 const { apiKeyPolicies } = require("pulumi-qwilt-api-keys/policy");
 
 new PolicyPack("qwilt-api-keys", {
-  description: "Rules for Qwilt CDN API keys declared with pulumi-qwilt-api-keys: validity, rotation window, permissions, revocation.",
+  description:
+    "Rules for Qwilt CDN API keys declared with pulumi-qwilt-api-keys: validity, rotation window, permissions, revocation.",
   enforcementLevel: "mandatory",
   policies: apiKeyPolicies(),
 });

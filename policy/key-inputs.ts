@@ -52,8 +52,10 @@ function read(props: Record<string, unknown>, key: string): unknown {
   return value === UNKNOWN ? NOT_KNOWN : value;
 }
 
-const wholeDays = (v: unknown, min: number, max: number): number | undefined => (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined);
-const bool = (v: unknown, fallback: boolean): boolean | undefined => (v === undefined || v === null ? fallback : typeof v === "boolean" ? v : undefined);
+const wholeDays = (v: unknown, min: number, max: number): number | undefined =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
+const bool = (v: unknown, fallback: boolean): boolean | undefined =>
+  v === undefined || v === null ? fallback : typeof v === "boolean" ? v : undefined;
 const known = <T>(v: unknown, as: (v: unknown) => T): Known<T> => (v === NOT_KNOWN ? NOT_KNOWN : as(v));
 
 export function keyInputs(resource: string, props: Record<string, unknown>): KeyInputs {
@@ -71,7 +73,9 @@ export function keyInputs(resource: string, props: Record<string, unknown>): Key
     resource,
     permission: known(read(props, "permission"), (v) => PERMISSION_NAMES.find((p) => p === v)),
     validForDays,
-    description: known(read(props, "description"), (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined)),
+    description: known(read(props, "description"), (v) =>
+      typeof v === "string" && v.trim() !== "" ? v.trim() : undefined,
+    ),
     rotateBeforeDays,
     waitForActivation: known(read(props, "waitForActivation"), (v) => bool(v, FIXED_DEFAULTS.waitForActivation)),
     revokeOnDelete: known(read(props, "revokeOnDelete"), (v) => bool(v, FIXED_DEFAULTS.revokeOnDelete)),

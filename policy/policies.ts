@@ -60,7 +60,8 @@ const rotationWindow: Rule<{ minRotateBeforeDays: number }> = {
     },
   },
   judge({ resource, validForDays, rotateBeforeDays }, { minRotateBeforeDays: min }) {
-    if (rotateBeforeDays === NOT_KNOWN || rotateBeforeDays === undefined || rotateBeforeDays.days >= min) return undefined;
+    if (rotateBeforeDays === NOT_KNOWN || rotateBeforeDays === undefined || rotateBeforeDays.days >= min)
+      return undefined;
     const { days, isDefault } = rotateBeforeDays;
     const what =
       days === 0
@@ -68,7 +69,10 @@ const rotationWindow: Rule<{ minRotateBeforeDays: number }> = {
         : isDefault && typeof validForDays === "number"
           ? `${days}, the default for validForDays ${validForDays} (30 days, or half the validity when shorter)`
           : `${days}`;
-    const alsoValidity = typeof validForDays === "number" && validForDays <= min ? `, and validForDays above ${min} (rotateBeforeDays must be below it)` : "";
+    const alsoValidity =
+      typeof validForDays === "number" && validForDays <= min
+        ? `, and validForDays above ${min} (rotateBeforeDays must be below it)`
+        : "";
     return `ApiKey "${resource}": rotateBeforeDays is ${what}, below the minimum of ${min} days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to ${min} or more${alsoValidity}.`;
   },
 };
@@ -131,8 +135,15 @@ const allowedPermissions: Rule<{ allowedPermissions: Permission[] }> = {
   },
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: one list of rules whose configs differ
-const RULES = [maxValidity, rotationWindow, editorDescription, revokeOnDelete, waitForActivation, allowedPermissions] as Rule<any>[];
+const RULES = [
+  maxValidity,
+  rotationWindow,
+  editorDescription,
+  revokeOnDelete,
+  waitForActivation,
+  allowedPermissions,
+  // biome-ignore lint/suspicious/noExplicitAny: one list of rules whose configs differ
+] as Rule<any>[];
 
 /** The policies' names, in the order apiKeyPolicies() returns them. */
 export const API_KEY_POLICY_NAMES = RULES.map((r) => r.name);

@@ -9,7 +9,14 @@
 /** The kinds of setting these policies take: the JSON schema each sends the engine. */
 export type Setting =
   | { type: "integer"; minimum: number; maximum: number; default: number; description: string }
-  | { type: "array"; items: { type: "string"; enum: string[] }; minItems: number; uniqueItems: true; default: string[]; description: string };
+  | {
+      type: "array";
+      items: { type: "string"; enum: string[] };
+      minItems: number;
+      uniqueItems: true;
+      default: string[];
+      description: string;
+    };
 
 export type Settings = Record<string, Setting>;
 
@@ -33,7 +40,12 @@ export function allowedValues(s: Setting): string {
 
 function fits(s: Setting, v: unknown): boolean {
   if (s.type === "integer") return typeof v === "number" && Number.isInteger(v) && v >= s.minimum && v <= s.maximum;
-  return Array.isArray(v) && v.length >= s.minItems && new Set(v).size === v.length && v.every((x) => s.items.enum.includes(x));
+  return (
+    Array.isArray(v) &&
+    v.length >= s.minItems &&
+    new Set(v).size === v.length &&
+    v.every((x) => s.items.enum.includes(x))
+  );
 }
 
 /** The config a policy runs with: what Configure gave (`given`, without enforcementLevel), the schema's defaults for the rest. */
@@ -48,7 +60,8 @@ export function resolveSettings<T>(policy: string, settings: Settings, given: Re
   const resolved: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(settings)) {
     const v = given[key] ?? s.default;
-    if (!fits(s, v)) throw new PolicyConfigError(policy, key, `${key} must be ${allowedValues(s)} (got ${JSON.stringify(v)})`);
+    if (!fits(s, v))
+      throw new PolicyConfigError(policy, key, `${key} must be ${allowedValues(s)} (got ${JSON.stringify(v)})`);
     resolved[key] = v;
   }
   return resolved as T;

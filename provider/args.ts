@@ -63,15 +63,21 @@ export function checkArgs(
   for (const key of Object.keys(news)) {
     if (!(ARG_NAMES as readonly string[]).includes(key) && !INTERNAL_INPUTS.includes(key)) {
       const near = closestName(key, ARG_NAMES);
-      fail(key, `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ""}; the known arguments are ${ARG_NAMES.join(", ")}`);
+      fail(
+        key,
+        `unknown argument "${key}"${near ? ` (did you mean "${near}"?)` : ""}; the known arguments are ${ARG_NAMES.join(", ")}`,
+      );
     }
   }
   for (const required of REQUIRED_ARGS) {
     if (!isSet(news[required])) fail(required, `${required} is required: ${API_KEY_ARGS[required].allowed}`);
   }
   // Unknown values (preview) and absent ones are left for later.
-  const known = Object.fromEntries(ARG_NAMES.filter((k) => isSet(news[k]) && !isUnknown(news[k])).map((k) => [k, news[k]]));
-  for (const v of violations(ARG_RULES, known)) fail(v.field, `${v.field} must be ${v.allowed} (got ${shown(v.value)})`);
+  const known = Object.fromEntries(
+    ARG_NAMES.filter((k) => isSet(news[k]) && !isUnknown(news[k])).map((k) => [k, news[k]]),
+  );
+  for (const v of violations(ARG_RULES, known))
+    fail(v.field, `${v.field} must be ${v.allowed} (got ${shown(v.value)})`);
 
   const defaults: string[] = [];
   const inputs: Record<string, unknown> = {};
@@ -88,15 +94,31 @@ export function checkArgs(
       defaults.push("rotateBeforeDays");
     }
   } else if (daysKnown && typeof inputs.rotateBeforeDays === "number" && inputs.rotateBeforeDays >= days) {
-    fail("rotateBeforeDays", `rotateBeforeDays must be a whole number of days from 0 to ${days - 1}, below validForDays (${days}) (got ${inputs.rotateBeforeDays})`);
+    fail(
+      "rotateBeforeDays",
+      `rotateBeforeDays must be a whole number of days from 0 to ${days - 1}, below validForDays (${days}) (got ${inputs.rotateBeforeDays})`,
+    );
   }
 
   const overlap = inputs.overlapDays;
-  if (daysKnown && typeof overlap === "number" && overlap >= days && !failures.some((f) => f.property === "overlapDays")) {
-    fail("overlapDays", `overlapDays must be a whole number of days from 0 to ${days - 1}, below validForDays (${days}) (got ${overlap})`);
+  if (
+    daysKnown &&
+    typeof overlap === "number" &&
+    overlap >= days &&
+    !failures.some((f) => f.property === "overlapDays")
+  ) {
+    fail(
+      "overlapDays",
+      `overlapDays must be a whole number of days from 0 to ${days - 1}, below validForDays (${days}) (got ${overlap})`,
+    );
   }
   // Both known (a preview may not know them yet): they contradict each other.
-  if (typeof overlap === "number" && overlap > 0 && inputs.revokeOnDelete === false && !failures.some((f) => f.property === "overlapDays")) {
+  if (
+    typeof overlap === "number" &&
+    overlap > 0 &&
+    inputs.revokeOnDelete === false &&
+    !failures.some((f) => f.property === "overlapDays")
+  ) {
     fail(
       "overlapDays",
       `overlapDays (${overlap}) and revokeOnDelete: false contradict each other: overlapDays keeps the previous key for ${overlap} day(s) after a rotation and then revokes it, ` +
@@ -120,7 +142,12 @@ export function checkArgs(
   }
 
   // An orgId that is itself invalid was reported above; the credentials are a second, separate problem.
-  if (isSet(inputs.orgId) && !isUnknown(inputs.orgId) && !ctx.canLogIn && !failures.some((f) => f.property === "orgId")) {
+  if (
+    isSet(inputs.orgId) &&
+    !isUnknown(inputs.orgId) &&
+    !ctx.canLogIn &&
+    !failures.some((f) => f.property === "orgId")
+  ) {
     fail(
       "orgId",
       "orgId needs username/password credentials (qwilt:username and qwilt:password, or QWILT_USERNAME and QWILT_PASSWORD): an API key works only in the organization it was made in; remove orgId to use the API key's organization",
@@ -134,6 +161,7 @@ export function checkArgs(
 /** The checked inputs held in a resource's outputs (what `read` returns as inputs after a refresh). */
 export function inputsOf(props: ApiKeyState): CheckedArgs {
   const inputs: Record<string, unknown> = {};
-  for (const key of INPUT_KEYS) if (isSet(props[key as keyof ApiKeyState])) inputs[key] = props[key as keyof ApiKeyState];
+  for (const key of INPUT_KEYS)
+    if (isSet(props[key as keyof ApiKeyState])) inputs[key] = props[key as keyof ApiKeyState];
   return inputs as unknown as CheckedArgs;
 }

@@ -30,10 +30,14 @@ export function resolveConfig(config: Record<string, unknown>, env: NodeJS.Proce
     warnings.push(`unknown configuration ${unknown.join(", ")} ignored; the known keys are ${CONFIG_KEYS.join(", ")}`);
   }
   if (values.apiKey && values.username) {
-    warnings.push("both an API key and a username/password are configured: the API key is used for keys without orgId, username/password for keys with orgId");
+    warnings.push(
+      "both an API key and a username/password are configured: the API key is used for keys without orgId, username/password for keys with orgId",
+    );
   }
   if (values.apiKey && !values.username && values.orgId) {
-    warnings.push(`${settingPlaces("orgId")} is ignored with API-key credentials: an API key works only in the organization it was made in`);
+    warnings.push(
+      `${settingPlaces("orgId")} is ignored with API-key credentials: an API key works only in the organization it was made in`,
+    );
   }
   return { ...values, warnings };
 }

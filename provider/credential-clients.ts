@@ -28,13 +28,22 @@ export class CredentialClients {
   readonly settleMs: number;
 
   constructor(config: ProviderConfig, extra: Partial<QwiltClientOptions> = {}) {
-    const common = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, ...extra, usersUrl: config.usersUrl, loginUrl: config.loginUrl };
+    const common = {
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      ...extra,
+      usersUrl: config.usersUrl,
+      loginUrl: config.loginUrl,
+    };
     this.settleMs = common.timeoutMs ?? config.timeoutMs;
     // Constructing a client validates its URLs, so bad configuration surfaces at `check`.
     try {
       if (config.apiKey) this.#byKey = new QwiltClient({ ...common, credentials: { apiKey: config.apiKey } });
       if (config.username && config.password) {
-        this.#byLogin = new QwiltClient({ ...common, credentials: { username: config.username, password: config.password, orgId: config.orgId } });
+        this.#byLogin = new QwiltClient({
+          ...common,
+          credentials: { username: config.username, password: config.password, orgId: config.orgId },
+        });
       }
     } catch (error) {
       throw error instanceof ConfigurationError ? withSource(error) : error;
@@ -64,7 +73,9 @@ export class CredentialClients {
 function withSource(error: ConfigurationError): ProviderConfigError {
   const setting = error.option === undefined ? undefined : OPTION_SETTINGS[error.option];
   const source = setting && orList([SETTINGS[setting].configKey, ...SETTINGS[setting].env]);
-  return new ProviderConfigError(`Qwilt configuration: ${error.message}${source ? ` (set by ${source})` : ""}`, { cause: error });
+  return new ProviderConfigError(`Qwilt configuration: ${error.message}${source ? ` (set by ${source})` : ""}`, {
+    cause: error,
+  });
 }
 
 /** `a, b or c`. */

@@ -44,7 +44,10 @@ interface EngineClient {
   close(): void;
 }
 
-type Wire = { client: EngineClient; request: (severity: LogSeverity, message: string, urn: string, ephemeral: boolean) => unknown };
+type Wire = {
+  client: EngineClient;
+  request: (severity: LogSeverity, message: string, urn: string, ephemeral: boolean) => unknown;
+};
 
 /** Engine.Log when an engine answers, else stderr. Messages are delivered in order; secrets are redacted. */
 export class EngineLog implements MessageSink {
@@ -55,7 +58,10 @@ export class EngineLog implements MessageSink {
   #unreachable = false;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(address: string | undefined = engineAddress(), stderr: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)) {
+  constructor(
+    address: string | undefined = engineAddress(),
+    stderr: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+  ) {
     this.#address = address;
     this.#stderr = stderr;
   }
@@ -85,7 +91,11 @@ export class EngineLog implements MessageSink {
       try {
         const wire = (this.#wire ??= connect(this.#address));
         await new Promise<void>((resolve, reject) =>
-          wire.client.log(wire.request(severity, text, urn, ephemeral), { deadline: Date.now() + DELIVERY_TIMEOUT_MS }, (err) => (err ? reject(err) : resolve())),
+          wire.client.log(
+            wire.request(severity, text, urn, ephemeral),
+            { deadline: Date.now() + DELIVERY_TIMEOUT_MS },
+            (err) => (err ? reject(err) : resolve()),
+          ),
         );
         return;
       } catch {
@@ -101,8 +111,12 @@ export class EngineLog implements MessageSink {
 /** The Engine client, from the @pulumi/pulumi the host runs (and the @grpc/grpc-js it uses). */
 function connect(address: string): Wire {
   const servicesPath = require.resolve("@pulumi/pulumi/proto/engine_grpc_pb");
-  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [dirname(servicesPath)] })) as typeof import("@grpc/grpc-js");
-  const { EngineClient } = require(servicesPath) as { EngineClient: new (address: string, creds: unknown) => EngineClient };
+  const grpc = require(
+    require.resolve("@grpc/grpc-js", { paths: [dirname(servicesPath)] }),
+  ) as typeof import("@grpc/grpc-js");
+  const { EngineClient } = require(servicesPath) as {
+    EngineClient: new (address: string, creds: unknown) => EngineClient;
+  };
   const pb = require("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
   const SEVERITY = { info: pb.LogSeverity.INFO, warning: pb.LogSeverity.WARNING };
   const client = new EngineClient(address, grpc.credentials.createInsecure());

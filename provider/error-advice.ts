@@ -113,8 +113,12 @@ export function timedOut(error: unknown): boolean {
 export function notRevoked(error: unknown, name: string, id: string, what = "key"): Error {
   const advice = contradictionOf(error)
     ? "Revoke the key in Qwilt's web UI, then run `pulumi refresh`."
-    : adviceFor(error, "run the command again") || "Run the command again; if it keeps failing, revoke the key in Qwilt's web UI and run `pulumi refresh`.";
-  return new ProviderError(`Could not revoke ${what} "${name}" (${id}): ${describeError(error)}. Pulumi keeps tracking it. ${advice}`, { cause: error });
+    : adviceFor(error, "run the command again") ||
+      "Run the command again; if it keeps failing, revoke the key in Qwilt's web UI and run `pulumi refresh`.";
+  return new ProviderError(
+    `Could not revoke ${what} "${name}" (${id}): ${describeError(error)}. Pulumi keeps tracking it. ${advice}`,
+    { cause: error },
+  );
 }
 
 /**
@@ -130,7 +134,10 @@ export function trackedFailure(id: string, properties: object, error: unknown): 
 /** The read's (refresh's) error: which key, what happened, that the state is unchanged, and what to do. */
 export function notRead(error: unknown, name: string, id: string): Error {
   const advice = adviceFor(error, "run the command again");
-  return new ProviderError(`Could not read key "${name}" (${id}): ${describeError(error)}. The stack's state is unchanged.${advice ? ` ${advice}` : ""}`, {
-    cause: error,
-  });
+  return new ProviderError(
+    `Could not read key "${name}" (${id}): ${describeError(error)}. The stack's state is unchanged.${advice ? ` ${advice}` : ""}`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -17,7 +17,12 @@ const LABEL = "qwilt:ApiKey";
 
 /** Whether we worded this error for the person running Pulumi. */
 function ours(error: unknown): error is Error {
-  return error instanceof ProviderError || error instanceof QwiltError || error instanceof ProviderConfigError || error instanceof SettingsError;
+  return (
+    error instanceof ProviderError ||
+    error instanceof QwiltError ||
+    error instanceof ProviderConfigError ||
+    error instanceof SettingsError
+  );
 }
 
 /** The same error, printed by the host as one line without a call stack when it is one of ours. */

@@ -26,7 +26,12 @@ export function createdOutputs(inputs: CheckedArgs, created: CreatedApiKey): Api
  * the one in the engine's inputs, which a rotation in place cannot change).
  */
 export function recordedOutputs(olds: ApiKeyState, news: CheckedArgs): ApiKeyState {
-  const outs: ApiKeyState = { ...olds, ...news, name: olds.name ?? news.name, rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays) };
+  const outs: ApiKeyState = {
+    ...olds,
+    ...news,
+    name: olds.name ?? news.name,
+    rotateAt: rotateAtOf(olds.expiresAt, news.rotateBeforeDays),
+  };
   const previous = previousOf(olds);
   return withPrevious(outs, previous && withRevokeAt(previous, olds.createdAt, news.overlapDays));
 }

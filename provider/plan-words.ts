@@ -11,13 +11,20 @@ import type { KeyPlan } from "./rotation-plan";
 import { rotateAtOf } from "./schedule";
 import type { InPreview } from "./unknown";
 
-export function planWords(olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>, plan: KeyPlan, now: number): string[] {
+export function planWords(
+  olds: Partial<ApiKeyState>,
+  news: InPreview<CheckedArgs>,
+  plan: KeyPlan,
+  now: number,
+): string[] {
   const words: string[] = [];
   const made = `a new key is made${news.waitForActivation === false ? "" : " and waited for until it works"}`;
   const [replaced] = plan.replaces;
   if (replaced === "rotateAt" || replaced === "expiresAt") {
     const after = `then this one is ${olds.revokeOnDelete === false ? "left to expire" : "revoked"}`;
-    words.push(`${dueWhy(`key ${olds.keyId} ("${olds.name}")`, olds, news, replaced)}: \`pulumi up\` replaces it (${made}, ${after})`);
+    words.push(
+      `${dueWhy(`key ${olds.keyId} ("${olds.name}")`, olds, news, replaced)}: \`pulumi up\` replaces it (${made}, ${after})`,
+    );
   }
   if (plan.revokesPrevious) {
     const { key: previous, why } = plan.revokesPrevious;
@@ -31,10 +38,16 @@ export function planWords(olds: Partial<ApiKeyState>, news: InPreview<CheckedArg
   const [rotated] = plan.rotates;
   if (rotated !== undefined) {
     const key = keyLabel(olds);
-    const why = rotated === "rotateAt" || rotated === "expiresAt" ? dueWhy(key, olds, news, rotated) : `${key} must be renewed (Qwilt cannot edit a key): ${plan.rotates.join(", ")} changed`;
+    const why =
+      rotated === "rotateAt" || rotated === "expiresAt"
+        ? dueWhy(key, olds, news, rotated)
+        : `${key} must be renewed (Qwilt cannot edit a key): ${plan.rotates.join(", ")} changed`;
     const days = news.overlapDays as number;
     const revokeAt = previousRevokeAtOf(new Date(now).toISOString(), days, olds.expiresAt ?? "");
-    const cut = olds.expiresAt !== undefined && Date.parse(revokeAt) === Date.parse(olds.expiresAt) ? ", cut short by its expiry" : "";
+    const cut =
+      olds.expiresAt !== undefined && Date.parse(revokeAt) === Date.parse(olds.expiresAt)
+        ? ", cut short by its expiry"
+        : "";
     const then =
       Date.parse(revokeAt) <= now
         ? "then this one is revoked (it has expired)"
@@ -45,8 +58,16 @@ export function planWords(olds: Partial<ApiKeyState>, news: InPreview<CheckedArg
 }
 
 /** Why a key must be renewed though no argument changed: its time is up. Names the key and its dates. */
-function dueWhy(key: string, olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>, due: "expiresAt" | "rotateAt"): string {
-  const rotateAt = typeof news.rotateBeforeDays === "number" && olds.expiresAt ? rotateAtOf(olds.expiresAt, news.rotateBeforeDays) : olds.rotateAt;
+function dueWhy(
+  key: string,
+  olds: Partial<ApiKeyState>,
+  news: InPreview<CheckedArgs>,
+  due: "expiresAt" | "rotateAt",
+): string {
+  const rotateAt =
+    typeof news.rotateBeforeDays === "number" && olds.expiresAt
+      ? rotateAtOf(olds.expiresAt, news.rotateBeforeDays)
+      : olds.rotateAt;
   return due === "expiresAt"
     ? `${key} expired at ${olds.expiresAt} and no longer works`
     : `${key} is due for rotation: its rotateAt ${rotateAt} has passed (it expires at ${olds.expiresAt})`;

@@ -17,11 +17,23 @@ export interface PreviousKey {
 }
 
 /** The outputs that describe the previous key. */
-export const PREVIOUS_OUTPUTS = ["previousKeyId", "previousName", "previousKey", "previousExpiresAt", "previousRevokeAt"] as const;
+export const PREVIOUS_OUTPUTS = [
+  "previousKeyId",
+  "previousName",
+  "previousKey",
+  "previousExpiresAt",
+  "previousRevokeAt",
+] as const;
 
 /** The previous key the outputs hold, if any (a state written before overlapDays existed holds none). */
 export function previousOf(props: Partial<ApiKeyState>): PreviousKey | undefined {
-  const { previousKeyId: keyId, previousName: name, previousKey: key, previousExpiresAt: expiresAt, previousRevokeAt: revokeAt } = props;
+  const {
+    previousKeyId: keyId,
+    previousName: name,
+    previousKey: key,
+    previousExpiresAt: expiresAt,
+    previousRevokeAt: revokeAt,
+  } = props;
   if (typeof keyId !== "string" || keyId === "") return undefined;
   return { keyId, name: name ?? "", key: key ?? "", expiresAt: expiresAt ?? "", revokeAt: revokeAt ?? expiresAt ?? "" };
 }
@@ -52,8 +64,17 @@ export function previousRevokeAtOf(rotatedAt: string, overlapDays: number, previ
 }
 
 /** `previous` with its revoke time for `overlapDays` (the stored one when that is not known, as in a preview). */
-export function withRevokeAt(previous: PreviousKey, currentCreatedAt: string | undefined, overlapDays: unknown): PreviousKey {
-  if (typeof overlapDays !== "number" || typeof currentCreatedAt !== "string" || Number.isNaN(Date.parse(currentCreatedAt))) return previous;
+export function withRevokeAt(
+  previous: PreviousKey,
+  currentCreatedAt: string | undefined,
+  overlapDays: unknown,
+): PreviousKey {
+  if (
+    typeof overlapDays !== "number" ||
+    typeof currentCreatedAt !== "string" ||
+    Number.isNaN(Date.parse(currentCreatedAt))
+  )
+    return previous;
   return { ...previous, revokeAt: previousRevokeAtOf(currentCreatedAt, overlapDays, previous.expiresAt) };
 }
 

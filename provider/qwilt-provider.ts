@@ -14,9 +14,28 @@ import { CredentialClients } from "./credential-clients";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
 import { engineLog, type MessageSink } from "./engine-log";
-import { adviceFor, clientErrorOf, describeError, notRead, notRevoked, ProviderError, trackedFailure } from "./error-advice";
+import {
+  adviceFor,
+  clientErrorOf,
+  describeError,
+  notRead,
+  notRevoked,
+  ProviderError,
+  trackedFailure,
+} from "./error-advice";
 import { keyListCache } from "./key-list-cache";
-import { createdOutputs, keyLabel, keyRef, metadataOutputs, previousLabel, promotedPrevious, recordedOutputs, refreshedPrevious, resourceId, rotatedOutputs } from "./outputs";
+import {
+  createdOutputs,
+  keyLabel,
+  keyRef,
+  metadataOutputs,
+  previousLabel,
+  promotedPrevious,
+  recordedOutputs,
+  refreshedPrevious,
+  resourceId,
+  rotatedOutputs,
+} from "./outputs";
 import { planWords } from "./plan-words";
 import { previousDue, previousOf, withPrevious } from "./previous-key";
 import { changes, planFor } from "./rotation-plan";
@@ -160,13 +179,22 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     const log = this.#log();
     const started = performance.now();
     const waited = () => Math.round((performance.now() - started) / 1000);
-    const status = setInterval(() => log.status(`waiting for ${keyLabel(outs)} to become active: ${waited()} s of at most ${seconds} s`), STATUS_EVERY_MS);
+    const status = setInterval(
+      () => log.status(`waiting for ${keyLabel(outs)} to become active: ${waited()} s of at most ${seconds} s`),
+      STATUS_EVERY_MS,
+    );
     status.unref();
     let active: boolean;
     try {
       ({ active } = await client.waitUntilActive(outs.key, { timeoutMs: seconds * 1000 }));
     } catch (error) {
-      throw notActivated(id, outs, `seeing whether it works failed: ${describeError(error)}`, adviceFor(error, "run `pulumi up` again"), error);
+      throw notActivated(
+        id,
+        outs,
+        `seeing whether it works failed: ${describeError(error)}`,
+        adviceFor(error, "run `pulumi up` again"),
+        error,
+      );
     } finally {
       clearInterval(status);
     }
@@ -194,12 +222,15 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
     }
     const now = this.#now();
     // Gone (revoked, or its id now names another key) or expired: no longer a key anyone can use.
-    const live = (k: ApiKeyInfo | undefined, name: string): k is ApiKeyInfo => k !== undefined && k.name === name && now < Date.parse(k.expiresAt);
+    const live = (k: ApiKeyInfo | undefined, name: string): k is ApiKeyInfo =>
+      k !== undefined && k.name === name && now < Date.parse(k.expiresAt);
     const previous = stored && live(previousInfo, stored.name) ? refreshedPrevious(stored, previousInfo) : undefined;
 
     if (live(info, String(props.name))) {
       if (stored && !previous) {
-        await this.#log().warn(`the previous ${previousLabel(props, stored)} is gone from Qwilt (revoked or expired): Pulumi stops tracking it; ${keyLabel(props)} stays`);
+        await this.#log().warn(
+          `the previous ${previousLabel(props, stored)} is gone from Qwilt (revoked or expired): Pulumi stops tracking it; ${keyLabel(props)} stays`,
+        );
       }
       const outs = withPrevious({ ...props, ...metadataOutputs(info, props.rotateBeforeDays) }, previous);
       // The API never returns the key again: keep the one we hold. (Pulumi's typings give `inputs` the outputs' type.)
@@ -240,7 +271,12 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
         await this.#revokeIfLive(client, previous);
       } catch (error) {
         const cause = notRevoked(error, previous.name, keyRef(id, olds, previous.keyId), "previous key");
-        throw failed(new ProviderError(`${cause.message} ${keyLabel(olds)} is rotated only once it is gone (a key keeps at most one previous key).`, { cause: error }));
+        throw failed(
+          new ProviderError(
+            `${cause.message} ${keyLabel(olds)} is rotated only once it is gone (a key keeps at most one previous key).`,
+            { cause: error },
+          ),
+        );
       }
       outs = withPrevious(outs, undefined);
       changed = true;
@@ -256,7 +292,9 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
         { name, description: news.description, ttlDays: news.validForDays, permission: news.permission },
         new Set([String(olds.keyId)]),
       ).catch((err) => {
-        throw failed(clientErrorOf(err) instanceof ConflictError ? nameConflict(err as Error, { ...news, name }, olds) : err);
+        throw failed(
+          clientErrorOf(err) instanceof ConflictError ? nameConflict(err as Error, { ...news, name }, olds) : err,
+        );
       });
       outs = rotatedOutputs(outs, news, name, made);
       changed = true;
@@ -293,8 +331,12 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
   async delete(id: string, props: ApiKeyState): Promise<void> {
     const previous = previousOf(props);
     if (props.revokeOnDelete === false) {
-      const also = previous ? `, nor is its previous ${previousLabel(props, previous)}, which expires at ${previous.expiresAt}` : "";
-      await this.#log().warn(`key "${props.name}" (${keyRef(id, props)}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}${also}`);
+      const also = previous
+        ? `, nor is its previous ${previousLabel(props, previous)}, which expires at ${previous.expiresAt}`
+        : "";
+      await this.#log().warn(
+        `key "${props.name}" (${keyRef(id, props)}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${props.expiresAt}${also}`,
+      );
       return;
     }
     const failures: Error[] = [];
@@ -340,7 +382,9 @@ function nameConflict(err: Error, inputs: CheckedArgs, rotating?: Partial<ApiKey
         "remove `name` so the provider auto-names keys (each new key then gets a new name, and both keys work during the overlap)."
       : "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
         "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap).";
-  return new ProviderError(`${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`);
+  return new ProviderError(
+    `${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`,
+  );
 }
 
 /**

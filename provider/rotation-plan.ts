@@ -4,7 +4,16 @@
  * previous key, or only record new settings. Time-based: a key past rotateAt or expiresAt is renewed,
  * and a previous key past previousRevokeAt is revoked, without any argument changing.
  */
-import { API_KEY_ARGS, IN_PLACE_ARGS, REPLACE_ARGS, UPDATE_ARGS, type ApiKeyState, type ArgName, type ArgSpec, type CheckedArgs } from "../sdk/api-key-args";
+import {
+  API_KEY_ARGS,
+  IN_PLACE_ARGS,
+  REPLACE_ARGS,
+  UPDATE_ARGS,
+  type ApiKeyState,
+  type ArgName,
+  type ArgSpec,
+  type CheckedArgs,
+} from "../sdk/api-key-args";
 import { previousDue, previousOf, withRevokeAt, type PreviousKey } from "./previous-key";
 import { dueReplacement } from "./schedule";
 import { isUnknown, type InPreview } from "./unknown";
@@ -35,7 +44,10 @@ export function planFor(olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>
   const updates = UPDATE_ARGS.filter(changed);
   const overlapDays = news.overlapDays;
   // An unknown overlapDays (preview) cannot promise an update: say replace, as without it.
-  const inPlace = typeof overlapDays === "number" && overlapDays > 0 && keyChanges.every((k) => (IN_PLACE_ARGS as string[]).includes(k));
+  const inPlace =
+    typeof overlapDays === "number" &&
+    overlapDays > 0 &&
+    keyChanges.every((k) => (IN_PLACE_ARGS as string[]).includes(k));
   const due = keyChanges.length === 0 ? dueReplacement(olds, news.rotateBeforeDays, now) : undefined;
   const renew = keyChanges.length > 0 ? keyChanges : due ? [due] : [];
   const plan: KeyPlan = { replaces: inPlace ? [] : renew, rotates: inPlace ? renew : [], updates };
@@ -63,7 +75,8 @@ function sameArg(k: ArgName, olds: Partial<ApiKeyState>, news: InPreview<Checked
   return sameValue(orDefault(olds[k]), orDefault(news[k]));
 }
 
-const autoNamed = (props: { __defaults?: unknown }) => Array.isArray(props.__defaults) && props.__defaults.includes("name");
+const autoNamed = (props: { __defaults?: unknown }) =>
+  Array.isArray(props.__defaults) && props.__defaults.includes("name");
 
 function sameValue(a: unknown, b: unknown): boolean {
   const norm = (v: unknown) => (v === null || v === "" ? undefined : v);

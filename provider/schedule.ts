@@ -11,12 +11,19 @@ export function rotateAtOf(expiresAt: string, rotateBeforeDays: number): string 
 }
 
 /** Why a key must be replaced now, named by the output that says so, or undefined. */
-export function dueReplacement(props: { expiresAt?: string; rotateAt?: string }, rotateBeforeDays: unknown, now: number): "expiresAt" | "rotateAt" | undefined {
+export function dueReplacement(
+  props: { expiresAt?: string; rotateAt?: string },
+  rotateBeforeDays: unknown,
+  now: number,
+): "expiresAt" | "rotateAt" | undefined {
   if (typeof props.expiresAt !== "string") return undefined;
   const expires = Date.parse(props.expiresAt);
   if (Number.isNaN(expires)) return undefined;
   if (now >= expires) return "expiresAt";
-  const rotateAt = typeof rotateBeforeDays === "number" ? Date.parse(rotateAtOf(props.expiresAt, rotateBeforeDays)) : Date.parse(props.rotateAt ?? "");
+  const rotateAt =
+    typeof rotateBeforeDays === "number"
+      ? Date.parse(rotateAtOf(props.expiresAt, rotateBeforeDays))
+      : Date.parse(props.rotateAt ?? "");
   if (!Number.isNaN(rotateAt) && now >= rotateAt) return "rotateAt";
   return undefined;
 }

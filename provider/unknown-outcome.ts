@@ -13,7 +13,15 @@ import { sleep } from "../sdk/client/sleep";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { ApiKeyInfo, CreatedApiKey, CreateKeyInput } from "../sdk/client/types";
 import { apiKeyPath } from "../sdk/qwilt-api";
-import { adviceFor, assumptionNote, describeError, mayHaveTakenEffect, ProviderError, timedOut, worded } from "./error-advice";
+import {
+  adviceFor,
+  assumptionNote,
+  describeError,
+  mayHaveTakenEffect,
+  ProviderError,
+  timedOut,
+  worded,
+} from "./error-advice";
 
 /** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
@@ -37,7 +45,11 @@ export interface SettleOptions {
  * Creates a key; when the answer is lost, finds what the attempt made by its unique name, revokes it
  * and tries once more. Ends with exactly one new key, or an error and no key left behind.
  */
-export async function createSettled(client: QwiltClient, req: CreateKeyInput, options: SettleOptions): Promise<CreatedApiKey> {
+export async function createSettled(
+  client: QwiltClient,
+  req: CreateKeyInput,
+  options: SettleOptions,
+): Promise<CreatedApiKey> {
   let revoked = 0;
   for (let attempt = 1; ; attempt++) {
     const startedAt = options.now();
@@ -64,10 +76,18 @@ export async function createSettled(client: QwiltClient, req: CreateKeyInput, op
 }
 
 /** The keys an unanswered create made: this name, made since the attempt began. Revokes them; returns how many. */
-async function revokeStrays(client: QwiltClient, name: string, since: number, cause: unknown, keep: ReadonlySet<string> = new Set()): Promise<number> {
+async function revokeStrays(
+  client: QwiltClient,
+  name: string,
+  since: number,
+  cause: unknown,
+  keep: ReadonlySet<string> = new Set(),
+): Promise<number> {
   let strays: ApiKeyInfo[];
   try {
-    strays = (await client.listKeys()).filter((k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS && !keep.has(k.keyId));
+    strays = (await client.listKeys()).filter(
+      (k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS && !keep.has(k.keyId),
+    );
   } catch (listError) {
     throw new ProviderError(
       `${describeError(cause, { outcome: false })}. The key may have been created, but listing the organization's keys to find it failed too (${describeError(listError)}). ` +
@@ -101,7 +121,11 @@ function nothingCreated(error: unknown): Error {
  * answer is checked too (a proxy may answer for a server that never acted), and the revoke sent once more.
  * Throws while the key may still be live, so Pulumi keeps tracking it.
  */
-export async function revokeSettled(client: QwiltClient, key: { keyId: string; name: string }, settleMs: number): Promise<void> {
+export async function revokeSettled(
+  client: QwiltClient,
+  key: { keyId: string; name: string },
+  settleMs: number,
+): Promise<void> {
   const stillLive = async () => (await client.getKey(key.keyId))?.name === key.name;
   for (let attempt = 1; attempt <= 2; attempt++) {
     let revoked: boolean;
@@ -111,12 +135,17 @@ export async function revokeSettled(client: QwiltClient, key: { keyId: string; n
       if (!mayHaveTakenEffect(error)) throw worded(error);
       if (timedOut(error)) await sleep(settleMs);
       if (!(await stillLive())) return;
-      throw new ProviderError(`${describeError(error, { outcome: false })}, and the key is still live`, { cause: error });
+      throw new ProviderError(`${describeError(error, { outcome: false })}, and the key is still live`, {
+        cause: error,
+      });
     }
     if (!(await stillLive())) return;
     // 404 ("no such key") for a key the API still answers: the revoke is not where we send it.
     if (!revoked) {
-      throw new ProviderError(`DELETE ${apiKeyPath(key.keyId)}: 404 Not Found, yet GET still answers the key${assumptionNote("revoke-path")}`, { assumption: "revoke-path" });
+      throw new ProviderError(
+        `DELETE ${apiKeyPath(key.keyId)}: 404 Not Found, yet GET still answers the key${assumptionNote("revoke-path")}`,
+        { assumption: "revoke-path" },
+      );
     }
   }
   // A proxy answering for a server that never acted looks the same as a revoke that leaves keys gettable: no assumption is named.

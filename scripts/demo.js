@@ -32,7 +32,10 @@ function linkPackage() {
 
 /** Live keys the demo made (the bootstrap key is the simulator's own). */
 function demoKeys(sim) {
-  return sim.liveKeys().filter((k) => k.name !== "bootstrap").map((k) => `${k.name} (keyId ${k.keyId}, ${k.permission}, expires ${k.expireAt})`);
+  return sim
+    .liveKeys()
+    .filter((k) => k.name !== "bootstrap")
+    .map((k) => `${k.name} (keyId ${k.keyId}, ${k.permission}, expires ${k.expireAt})`);
 }
 
 async function main() {
@@ -118,15 +121,21 @@ async function withoutEngine() {
     // Sorted: the two keys do not depend on each other, so their steps may come in either order.
     const ops = run.steps.map((s) => `${s.op} ${s.name}`).sort();
     const wanted = [...want.steps].sort();
-    if (JSON.stringify(ops) !== JSON.stringify(wanted)) throw new Error(`${op} did ${JSON.stringify(ops)}, expected ${JSON.stringify(wanted)}`);
-    if (writesOf(calls).length !== want.writes) throw new Error(`${op} made ${writesOf(calls).length} API writes, expected ${want.writes}`);
+    if (JSON.stringify(ops) !== JSON.stringify(wanted))
+      throw new Error(`${op} did ${JSON.stringify(ops)}, expected ${JSON.stringify(wanted)}`);
+    if (writesOf(calls).length !== want.writes)
+      throw new Error(`${op} made ${writesOf(calls).length} API writes, expected ${want.writes}`);
     return run;
   };
   try {
     console.log(`Qwilt simulator on ${sim.url}; the project (the packed package installed) is ${project}`);
-    const up = await step("up: creates a viewer key and an editor key", "up", { steps: ["create reporting", "create deployer"], writes: 2 });
+    const up = await step("up: creates a viewer key and an editor key", "up", {
+      steps: ["create reporting", "create deployer"],
+      writes: 2,
+    });
     say("stack outputs (keys stay [secret])");
-    for (const [k, v] of Object.entries(up.outputs)) console.log(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(up.outputs))
+      console.log(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     await step("up again: nothing to do", "up", { steps: ["same reporting", "same deployer"], writes: 0 });
     sim.clock.advance(24 * DAY);
     stack.clockOffsetMs += 24 * DAY;

@@ -20,7 +20,10 @@ const START_TIMEOUT_MS = 20_000;
 function announced(sim) {
   return new Promise((done, fail) => {
     let text = "";
-    const timer = setTimeout(() => fail(new Error(`the simulator did not announce itself within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`the simulator did not announce itself within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
     sim.stdout?.on("data", (chunk) => {
       text += chunk;
       // The line it prints for a shell: `export QWILT_USERS_URL=... QWILT_LOGIN_URL=... QWILT_API_KEY=...`.
@@ -36,16 +39,26 @@ function announced(sim) {
 }
 
 async function main() {
-  const sim = spawn(process.execPath, [join(REPO, "dist/sdk/simulator/bin.js"), "--port", "0", "--propagation-delay-ms", String(PROPAGATION_DELAY_MS)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const sim = spawn(
+    process.execPath,
+    [join(REPO, "dist/sdk/simulator/bin.js"), "--port", "0", "--propagation-delay-ms", String(PROPAGATION_DELAY_MS)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   try {
     const { url, apiKey } = await announced(sim);
-    console.log(`test:live against the simulator at ${url} (its own process, pid ${sim.pid}; propagation delay ${PROPAGATION_DELAY_MS} ms)`);
+    console.log(
+      `test:live against the simulator at ${url} (its own process, pid ${sim.pid}; propagation delay ${PROPAGATION_DELAY_MS} ms)`,
+    );
     /** @type {NodeJS.ProcessEnv} */
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(QWILT|QCDN)_/.test(k)));
     Object.assign(env, { QWILT_LIVE: "1", QWILT_USERS_URL: url, QWILT_LOGIN_URL: url, QWILT_API_KEY: apiKey });
-    const child = spawn(process.execPath, [join(__dirname, "test-live.js"), ...process.argv.slice(2)], { cwd: REPO, env, stdio: "inherit" });
+    const child = spawn(process.execPath, [join(__dirname, "test-live.js"), ...process.argv.slice(2)], {
+      cwd: REPO,
+      env,
+      stdio: "inherit",
+    });
     return await new Promise((done) => child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0))));
   } finally {
     sim.kill("SIGTERM");

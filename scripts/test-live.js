@@ -39,12 +39,19 @@ async function main() {
   if (!sweep) {
     await connection.client.close();
     const vitest = join(REPO, "node_modules/.bin/vitest");
-    const child = spawn(vitest, ["run", "--config", join(REPO, "vitest.live.config.ts"), ...rest], { cwd: REPO, stdio: "inherit" });
+    const child = spawn(vitest, ["run", "--config", join(REPO, "vitest.live.config.ts"), ...rest], {
+      cwd: REPO,
+      stdio: "inherit",
+    });
     return new Promise((done) => child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0))));
   }
   try {
     const now = Date.now();
-    const report = await revokeWhere(connection.client, (k) => isSweepable(k, now), (line) => console.log(`sweep: ${line}`));
+    const report = await revokeWhere(
+      connection.client,
+      (k) => isSweepable(k, now),
+      (line) => console.log(`sweep: ${line}`),
+    );
     console.log(
       `sweep: ${report.revoked.length} revoked, ${report.gone.length} already gone, ${report.failed.length} could not be revoked ` +
         "(keys named pqak-live-* made more than an hour ago by this machine's clock)",

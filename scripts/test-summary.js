@@ -29,7 +29,9 @@ for (const arg of process.argv.slice(2)) {
   failed += failedHere;
   if ((status !== 0 || unsuccessful) && failedHere === 0) {
     failed += 1;
-    console.log(`${dir}: the run failed outside its tests (exit status ${status}; reports: ${files.join(", ") || "none"})`);
+    console.log(
+      `${dir}: the run failed outside its tests (exit status ${status}; reports: ${files.join(", ") || "none"})`,
+    );
   }
 }
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);

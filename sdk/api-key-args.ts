@@ -6,7 +6,14 @@
  * Plain data: loading it costs nothing (the resource class loads it in every program).
  */
 import { isBoolean, isOneOf, isText, isWholeNumber, type FieldRule } from "./field-rules";
-import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_TTL_DAYS, MIN_TTL_DAYS, PERMISSION_NAMES, type Permission } from "./qwilt-api";
+import {
+  MAX_DESCRIPTION_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_TTL_DAYS,
+  MIN_TTL_DAYS,
+  PERMISSION_NAMES,
+  type Permission,
+} from "./qwilt-api";
 
 /** The arguments' values (the resource class wraps each in its framework's input type). */
 export interface ApiKeyArgValues {
@@ -113,7 +120,11 @@ export const API_KEY_ARGS = {
     rotatesInPlace: true,
   },
   // The key moves to another organization: always a replacement, whatever overlapDays says.
-  orgId: { allowed: "a non-empty organization id", valid: isText(MAX_ORG_ID_LENGTH, { trimmed: true }), change: "replace" },
+  orgId: {
+    allowed: "a non-empty organization id",
+    valid: isText(MAX_ORG_ID_LENGTH, { trimmed: true }),
+    change: "replace",
+  },
   rotateBeforeDays: {
     allowed: "a whole number of days from 0 to validForDays - 1",
     valid: isWholeNumber(0, MAX_TTL_DAYS - 1),
@@ -179,7 +190,8 @@ export const SECRET_OUTPUTS = COMPUTED_NAMES.filter((k) => API_KEY_COMPUTED[k].s
 export const ARG_RULES: readonly FieldRule[] = ARG_NAMES.map((field) => ({ field, ...API_KEY_ARGS[field] }));
 
 /** The arguments after check: defaults filled in, and `__defaults` naming the ones check filled in. */
-export type CheckedArgs = Omit<ApiKeyArgValues, DefaultedArg> & Required<Pick<ApiKeyArgValues, DefaultedArg>> & { __defaults: string[] };
+export type CheckedArgs = Omit<ApiKeyArgValues, DefaultedArg> &
+  Required<Pick<ApiKeyArgValues, DefaultedArg>> & { __defaults: string[] };
 
 /** A key's state: its checked arguments and what the provider computed. */
 export type ApiKeyState = CheckedArgs & ApiKeyComputed;

@@ -3,14 +3,23 @@
  */
 import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ARG_NAMES, COMPUTED_NAMES, SECRET_OUTPUTS, type ApiKeyArgValues, type ApiKeyComputed, type CheckedArgs } from "./api-key-args";
+import {
+  ARG_NAMES,
+  COMPUTED_NAMES,
+  SECRET_OUTPUTS,
+  type ApiKeyArgValues,
+  type ApiKeyComputed,
+  type CheckedArgs,
+} from "./api-key-args";
 
 /** The ApiKey's arguments: each a Pulumi input of the value described in sdk/api-key-args.ts. */
 export type ApiKeyArgs = { [K in keyof ApiKeyArgValues]: pulumi.Input<ApiKeyArgValues[K]> };
 
 /** Every output: the arguments (with the defaults check filled in) and what the provider computed. */
 type ApiKeyOutputs = {
-  readonly [K in keyof (CheckedArgs & ApiKeyComputed) as K extends "__defaults" ? never : K]-?: pulumi.Output<(CheckedArgs & ApiKeyComputed)[K]>;
+  readonly [K in keyof (CheckedArgs & ApiKeyComputed) as K extends "__defaults" ? never : K]-?: pulumi.Output<
+    (CheckedArgs & ApiKeyComputed)[K]
+  >;
 };
 
 /** The provider's entry points, by a path the package exports as is (so the `require` Pulumi writes into state always resolves). */

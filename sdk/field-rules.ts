@@ -22,7 +22,11 @@ export interface Violation {
 }
 
 /** The rules `record` breaks, in rule order; a field is checked only when present, unless `required` names it. */
-export function violations(rules: readonly FieldRule[], record: Record<string, unknown>, required: readonly string[] = []): Violation[] {
+export function violations(
+  rules: readonly FieldRule[],
+  record: Record<string, unknown>,
+  required: readonly string[] = [],
+): Violation[] {
   const found: Violation[] = [];
   for (const rule of rules) {
     const value = record[rule.field];

@@ -27,38 +27,87 @@ export const ASSUMPTIONS = [
   {
     id: "login-302-cookie",
     source: "documented",
-    statement: "GET /login with HTTP Basic auth (and ?orgId= for one organization) answers 302 with the login token in the cqloudLoginToken cookie",
+    statement:
+      "GET /login with HTTP Basic auth (and ?orgId= for one organization) answers 302 with the login token in the cqloudLoginToken cookie",
   },
-  { id: "login-bearer", source: "documented", statement: "the api-keys API takes a login token as `Authorization: Bearer <token>`" },
+  {
+    id: "login-bearer",
+    source: "documented",
+    statement: "the api-keys API takes a login token as `Authorization: Bearer <token>`",
+  },
   { id: "login-token-lifetime", source: "documented", statement: "a login token lives one hour" },
-  { id: "api-key-header", source: "documented", statement: "the api-keys API takes an API key in the `X-API-KEY` header" },
+  {
+    id: "api-key-header",
+    source: "documented",
+    statement: "the api-keys API takes an API key in the `X-API-KEY` header",
+  },
   { id: "wrong-key-401", source: "assumed", statement: "an API key the API does not know is refused with 401" },
-  { id: "list-path", source: "assumed", statement: "GET /api/1/api-keys answers the organization's keys as a JSON array of key objects" },
+  {
+    id: "list-path",
+    source: "assumed",
+    statement: "GET /api/1/api-keys answers the organization's keys as a JSON array of key objects",
+  },
   {
     id: "create",
     source: "documented",
     statement:
       "POST /api/1/api-keys with name, description, ttl (whole days) and permission creates a key, answering 200 or 201 with name, description, ttl, permission, keyId, ownerId, createdBy, createdAt, expireAt and apiToken",
   },
-  { id: "viewer-permission", source: "assumed", statement: "`MediaViewer` is the API's name of the Viewer permission (`MediaEditor` is documented)" },
-  { id: "expiry-from-ttl", source: "documented", statement: "a key expires ttl × 24 hours after it was created (expireAt = createdAt + ttl days)" },
-  { id: "key-is-jwt", source: "assumed", statement: "API keys are JWTs: three base64url parts, the header naming RS256" },
+  {
+    id: "viewer-permission",
+    source: "assumed",
+    statement: "`MediaViewer` is the API's name of the Viewer permission (`MediaEditor` is documented)",
+  },
+  {
+    id: "expiry-from-ttl",
+    source: "documented",
+    statement: "a key expires ttl × 24 hours after it was created (expireAt = createdAt + ttl days)",
+  },
+  {
+    id: "key-is-jwt",
+    source: "assumed",
+    statement: "API keys are JWTs: three base64url parts, the header naming RS256",
+  },
   { id: "max-ttl-365", source: "documented", statement: "a key is valid for 1 to 365 whole days" },
   { id: "get-path", source: "assumed", statement: "GET /api/1/api-keys/{keyId} answers that key object" },
-  { id: "token-only-on-create", source: "documented", statement: "the key itself (apiToken) is returned by create only, never by list or get" },
-  { id: "activation-5-minutes", source: "documented", statement: "a new key works on every endpoint within five minutes" },
+  {
+    id: "token-only-on-create",
+    source: "documented",
+    statement: "the key itself (apiToken) is returned by create only, never by list or get",
+  },
+  {
+    id: "activation-5-minutes",
+    source: "documented",
+    statement: "a new key works on every endpoint within five minutes",
+  },
   { id: "viewer-reads", source: "documented", statement: "a Viewer key may call the list and get endpoints" },
   {
     id: "viewer-cannot-write",
     source: "assumed",
     statement: "a Viewer key that revokes (or creates) is refused with 403, before the API looks the key up",
   },
-  { id: "revoke-path", source: "assumed", statement: "DELETE /api/1/api-keys/{keyId} revokes that key for good, answering 200 or 204" },
+  {
+    id: "revoke-path",
+    source: "assumed",
+    statement: "DELETE /api/1/api-keys/{keyId} revokes that key for good, answering 200 or 204",
+  },
   { id: "revoked-key-401", source: "assumed", statement: "a revoked key is refused with 401" },
-  { id: "revoked-get-404", source: "assumed", statement: "a revoked key is gone: GET /api/1/api-keys/{keyId} answers 404" },
-  { id: "revoked-not-listed", source: "assumed", statement: "a revoked key is gone: GET /api/1/api-keys leaves it out" },
+  {
+    id: "revoked-get-404",
+    source: "assumed",
+    statement: "a revoked key is gone: GET /api/1/api-keys/{keyId} answers 404",
+  },
+  {
+    id: "revoked-not-listed",
+    source: "assumed",
+    statement: "a revoked key is gone: GET /api/1/api-keys leaves it out",
+  },
   { id: "revoke-again-404", source: "assumed", statement: "revoking an unknown or already revoked key answers 404" },
-  { id: "expired-still-listed", source: "assumed", statement: "an expired key stays listed and answered by get until it is cleaned up" },
+  {
+    id: "expired-still-listed",
+    source: "assumed",
+    statement: "an expired key stays listed and answered by get until it is cleaned up",
+  },
   { id: "rate-limit-retry-after", source: "assumed", statement: "429 means rate limited, with Retry-After in seconds" },
 ] as const satisfies readonly ApiAssumption[];
 
@@ -187,7 +236,10 @@ function buildSchemas() {
   const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "expected an ISO-8601 date" });
   const key = z.looseObject({
     name: z.string(),
-    description: z.string().nullish().transform((d) => d ?? undefined),
+    description: z
+      .string()
+      .nullish()
+      .transform((d) => d ?? undefined),
     ttl: z.number().int(),
     permission: z.string(),
     keyId: z.union([z.string().min(1), z.number().int()]).transform(String),
@@ -225,7 +277,8 @@ export function credentialClaims(token: string): { expiresAt?: string; keyId?: s
   }
   if (!claims || typeof claims !== "object") return {};
   const out: { expiresAt?: string; keyId?: string } = {};
-  if (typeof claims.exp === "number" && Number.isFinite(claims.exp)) out.expiresAt = new Date(claims.exp * 1000).toISOString();
+  if (typeof claims.exp === "number" && Number.isFinite(claims.exp))
+    out.expiresAt = new Date(claims.exp * 1000).toISOString();
   const keyId = claims.kid ?? claims.keyId;
   if (typeof keyId === "string" || typeof keyId === "number") out.keyId = String(keyId);
   return out;

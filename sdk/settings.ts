@@ -204,7 +204,13 @@ export function resolveSettings(input: SettingsInput): ResolvedSettings {
     ["password", "username"],
   ] as const) {
     if (values[has] !== undefined && values[needs] === undefined) {
-      throw new SettingsError({ setting: needs, source: { kind: "unset" }, reason: "missing", allowed: SETTINGS[needs].doc, neededBy: has });
+      throw new SettingsError({
+        setting: needs,
+        source: { kind: "unset" },
+        reason: "missing",
+        allowed: SETTINGS[needs].doc,
+        neededBy: has,
+      });
     }
   }
   return { values: values as unknown as Settings, sources };
@@ -214,7 +220,13 @@ function wholeNumber(setting: SettingName, value: string, source: SettingSource)
   const { min, max } = (SETTINGS[setting] as SettingSpec).integer!;
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new SettingsError({ setting, source, reason: "invalid", value: value.slice(0, 20), allowed: allowedValues(setting) });
+    throw new SettingsError({
+      setting,
+      source,
+      reason: "invalid",
+      value: value.slice(0, 20),
+      allowed: allowedValues(setting),
+    });
   }
   return n;
 }

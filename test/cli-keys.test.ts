@@ -29,8 +29,25 @@ const API_KEY_TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
 const PULUMI_TOKEN = "pul-0123456789abcdef0123456789abcdef01234567";
 
 type State = StackState & { pendingOperations?: PendingOperation[] };
-type ListedKey = { keyId: string; name: string; permission: string; daysLeft: number; status: string; management: string; stack?: string; urn?: string };
-type Finding = { level: string; code: string; keyId?: string; name?: string; stack?: string; urn?: string; message: string };
+type ListedKey = {
+  keyId: string;
+  name: string;
+  permission: string;
+  daysLeft: number;
+  status: string;
+  management: string;
+  stack?: string;
+  urn?: string;
+};
+type Finding = {
+  level: string;
+  code: string;
+  keyId?: string;
+  name?: string;
+  stack?: string;
+  urn?: string;
+  message: string;
+};
 
 let sim: Simulator;
 let cloud: PulumiCloudApi;
@@ -59,7 +76,10 @@ function env(extra: Record<string, string | undefined> = {}) {
   };
 }
 
-async function cli(args: string[], o: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<CliRun> {
+async function cli(
+  args: string[],
+  o: { env?: Record<string, string | undefined>; stdin?: string } = {},
+): Promise<CliRun> {
   const run = await runCli(args, { env: env(o.env), ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) });
   expectNoSecrets(run, secrets);
   return run;
@@ -77,7 +97,8 @@ beforeAll(async () => {
   projectDir = makePackedProject(inject("tarball"), "cli-keys");
   installProgram(PROGRAM, projectDir);
   const providerConfig = { "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url };
-  const stack = (name: string, config: Record<string, string> = {}) => Object.assign(new HarnessStack({ projectDir, providerConfig, stack: name }), { config });
+  const stack = (name: string, config: Record<string, string> = {}) =>
+    Object.assign(new HarnessStack({ projectDir, providerConfig, stack: name }), { config });
   const prod = stack("prod");
   const staging = stack("staging");
   const legacy = stack("legacy", { deployerDays: "10", reportingDays: "5" });
@@ -149,7 +170,8 @@ beforeAll(async () => {
   withPrevious(apiKeyOf(states.legacy, "deployer"), "legacy-previous", now + DAY);
 
   secrets.push(sim.bootstrapKey, sim.user.password);
-  for (const s of Object.values(states)) for (const r of s.resources) if (typeof reveal(r.outputs.key) === "string") secrets.push(reveal(r.outputs.key));
+  for (const s of Object.values(states))
+    for (const r of s.resources) if (typeof reveal(r.outputs.key) === "string") secrets.push(reveal(r.outputs.key));
 
   exportFile = (name) => {
     const file = join(work, `${name}.json`);
@@ -162,10 +184,21 @@ beforeAll(async () => {
     { project: "cli-keys", stack: "legacy", state: states.legacy, gzip: true },
   ]);
   for (const name of ["prod", "staging", "legacy"] as const) {
-    cloud.stacks.push({ org: "acme", project: "cli-keys", stack: name, export: stackExport(states[name], { project: "cli-keys", stack: name }) });
+    cloud.stacks.push({
+      org: "acme",
+      project: "cli-keys",
+      stack: name,
+      export: stackExport(states[name], { project: "cli-keys", stack: name }),
+    });
   }
   // Stacks without keys, so that the organization takes three pages and more exports than run at once.
-  for (let i = 0; i < 9; i++) cloud.stacks.push({ org: "acme", project: "website", stack: `preview-${i}`, export: stackExport({ version: 1, resources: [], outputs: {} }, { project: "website", stack: `preview-${i}` }) });
+  for (let i = 0; i < 9; i++)
+    cloud.stacks.push({
+      org: "acme",
+      project: "website",
+      stack: `preview-${i}`,
+      export: stackExport({ version: 1, resources: [], outputs: {} }, { project: "website", stack: `preview-${i}` }),
+    });
 }, 240_000);
 
 afterAll(async () => {
@@ -180,7 +213,16 @@ const byKey = (keys: ListedKey[]) => Object.fromEntries(keys.map((k) => [k.keyId
 
 describe("qwilt-keys list", () => {
   it("--json: every key, soonest expiry first, matched to the stacks that manage it", async () => {
-    const run = await cli(["list", "--json", "--state", exportFile("prod"), "--state", exportFile("staging"), "--state", exportFile("legacy")]);
+    const run = await cli([
+      "list",
+      "--json",
+      "--state",
+      exportFile("prod"),
+      "--state",
+      exportFile("staging"),
+      "--state",
+      exportFile("legacy"),
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const out = json<{ organization: string; keys: ListedKey[] }>(run);
@@ -206,12 +248,38 @@ describe("qwilt-keys list", () => {
     const key = (id: string) => out.keys.find((k) => k.keyId === id)!;
     expect(key(ui["long-expired"]!)).toMatchObject({ daysLeft: -6, status: "expired", permission: "editor" });
     expect(key(ids.legacyReporting!)).toMatchObject({ daysLeft: -2, status: "expired", permission: "viewer" });
-    expect(key(ids.legacyDeployer!)).toMatchObject({ daysLeft: 3, status: "expiring", urn: `urn:pulumi:legacy::cli-keys::${API_KEY_TYPE}::deployer` });
+    expect(key(ids.legacyDeployer!)).toMatchObject({
+      daysLeft: 3,
+      status: "expiring",
+      urn: `urn:pulumi:legacy::cli-keys::${API_KEY_TYPE}::deployer`,
+    });
     expect(key(ids.prodDeployer!)).toMatchObject({ daysLeft: 53, status: "active" });
     expect(key(ui["hand-made-viewer"]!)).toMatchObject({ permission: "viewer", status: "active" });
-    expect(Object.keys(key("1"))).toEqual(["keyId", "name", "permission", "description", "createdBy", "createdAt", "expiresAt", "daysLeft", "status", "management"]);
+    expect(Object.keys(key("1"))).toEqual([
+      "keyId",
+      "name",
+      "permission",
+      "description",
+      "createdBy",
+      "createdAt",
+      "expiresAt",
+      "daysLeft",
+      "status",
+      "management",
+    ]);
     expect(Object.keys(key(ids.prodDeployer!))).toEqual([
-      ...["keyId", "name", "permission", "description", "createdBy", "createdAt", "expiresAt", "daysLeft", "status", "management"],
+      ...[
+        "keyId",
+        "name",
+        "permission",
+        "description",
+        "createdBy",
+        "createdAt",
+        "expiresAt",
+        "daysLeft",
+        "status",
+        "management",
+      ],
       ...["stack", "urn"],
     ]);
     expect(key(ui["hand-made-editor"]!).status).toBe("active");
@@ -225,10 +293,22 @@ describe("qwilt-keys list", () => {
   });
 
   it("reads the same states from standard input, a DIY backend folder (.json, .json.gz) and Pulumi Cloud", async () => {
-    const files = await cli(["list", "--json", "--state", exportFile("prod"), "--state", exportFile("staging"), "--state", exportFile("legacy")]);
+    const files = await cli([
+      "list",
+      "--json",
+      "--state",
+      exportFile("prod"),
+      "--state",
+      exportFile("staging"),
+      "--state",
+      exportFile("legacy"),
+    ]);
     const expected = json<{ keys: ListedKey[] }>(files).keys;
     const stdin = readFileSync(exportFile("staging"), "utf8");
-    const piped = await cli(["list", "--json", "--state", "-", "--state", exportFile("prod"), "--state", exportFile("legacy")], { stdin });
+    const piped = await cli(
+      ["list", "--json", "--state", "-", "--state", exportFile("prod"), "--state", exportFile("legacy")],
+      { stdin },
+    );
     expect(json<{ keys: ListedKey[] }>(piped).keys).toEqual(expected);
 
     for (const folder of [join(work, "backend"), join(work, "backend", ".pulumi"), `file://${join(work, "backend")}`]) {
@@ -241,7 +321,9 @@ describe("qwilt-keys list", () => {
     const viaCloud = await cli(["list", "--json", "--state", "pulumi-cloud://acme"]);
     expect(viaCloud.code, viaCloud.stderr).toBe(0);
     // The stack names the Pulumi organization when the source knows it.
-    expect(json<{ keys: ListedKey[] }>(viaCloud).keys).toEqual(expected.map((k) => (k.stack ? { ...k, stack: `acme/${k.stack}` } : k)));
+    expect(json<{ keys: ListedKey[] }>(viaCloud).keys).toEqual(
+      expected.map((k) => (k.stack ? { ...k, stack: `acme/${k.stack}` } : k)),
+    );
     const lists = cloud.server.requests.filter((r) => r.path === "/api/user/stacks");
     expect(lists.map((r) => [r.query.get("organization"), r.query.get("continuationToken")])).toEqual([
       ["acme", null],
@@ -250,7 +332,11 @@ describe("qwilt-keys list", () => {
     ]);
     const exports = cloud.server.requests.filter((r) => r.path.endsWith("/export"));
     expect(exports).toHaveLength(12);
-    expect(exports.every((r) => r.headers.authorization === `token ${PULUMI_TOKEN}` && r.headers.accept === "application/vnd.pulumi+8")).toBe(true);
+    expect(
+      exports.every(
+        (r) => r.headers.authorization === `token ${PULUMI_TOKEN}` && r.headers.accept === "application/vnd.pulumi+8",
+      ),
+    ).toBe(true);
     // Exports run concurrently, and never more than eight at once.
     expect(cloud.maxExportsInFlight).toBeGreaterThan(1);
     expect(cloud.maxExportsInFlight).toBeLessThanOrEqual(8);
@@ -262,16 +348,24 @@ describe("qwilt-keys list", () => {
       const run = await cli(["list", "--json", "--state", "pulumi-cloud://acme"]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain("1 stack could not be read");
-      expect(run.stderr).toMatch(/acme\/payments\/prod: GET \/api\/stacks\/acme\/payments\/prod\/export: 404 Not Found/);
-      expect(json<{ keys: ListedKey[] }>(run).keys.find((k) => k.keyId === ids.prodDeployer)?.management).toBe("managed");
+      expect(run.stderr).toMatch(
+        /acme\/payments\/prod: GET \/api\/stacks\/acme\/payments\/prod\/export: 404 Not Found/,
+      );
+      expect(json<{ keys: ListedKey[] }>(run).keys.find((k) => k.keyId === ids.prodDeployer)?.management).toBe(
+        "managed",
+      );
     } finally {
       cloud.stacks.pop();
     }
     // A token the service refuses, or none at all: the source cannot be read (exit 2), nothing is listed.
-    const refused = await cli(["list", "--state", "pulumi-cloud://acme"], { env: { PULUMI_ACCESS_TOKEN: "pul-wrong-token-0000000000000000000000" } });
+    const refused = await cli(["list", "--state", "pulumi-cloud://acme"], {
+      env: { PULUMI_ACCESS_TOKEN: "pul-wrong-token-0000000000000000000000" },
+    });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe("");
-    expect(refused.stderr).toMatch(/--state pulumi-cloud:\/\/acme: could not list the organization's stacks: GET \/api\/user\/stacks: 401 Unauthorized .*PULUMI_ACCESS_TOKEN/);
+    expect(refused.stderr).toMatch(
+      /--state pulumi-cloud:\/\/acme: could not list the organization's stacks: GET \/api\/user\/stacks: 401 Unauthorized .*PULUMI_ACCESS_TOKEN/,
+    );
     expect(refused.stderr).not.toContain("pul-wrong-token");
     const none = await cli(["list", "--state", "pulumi-cloud://acme"], { env: { PULUMI_ACCESS_TOKEN: "" } });
     expect(none.code).toBe(2);
@@ -281,10 +375,18 @@ describe("qwilt-keys list", () => {
   it("Pulumi Cloud: without PULUMI_ACCESS_TOKEN, the token of `pulumi login` (credentials.json) is used", async () => {
     const home = join(work, "home");
     mkdirSync(join(home, ".pulumi"), { recursive: true });
-    writeFileSync(join(home, ".pulumi", "credentials.json"), JSON.stringify({ current: cloud.url, accessTokens: { [cloud.url]: PULUMI_TOKEN }, accounts: {} }));
-    const run = await cli(["list", "--json", "--state", "pulumi-cloud://acme"], { env: { PULUMI_ACCESS_TOKEN: undefined, HOME: home } });
+    writeFileSync(
+      join(home, ".pulumi", "credentials.json"),
+      JSON.stringify({ current: cloud.url, accessTokens: { [cloud.url]: PULUMI_TOKEN }, accounts: {} }),
+    );
+    const run = await cli(["list", "--json", "--state", "pulumi-cloud://acme"], {
+      env: { PULUMI_ACCESS_TOKEN: undefined, HOME: home },
+    });
     expect(run.code, run.stderr).toBe(0);
-    expect(json<{ keys: ListedKey[] }>(run).keys.find((k) => k.keyId === ids.stagingPending)).toMatchObject({ management: "orphaned", stack: "acme/cli-keys/staging" });
+    expect(json<{ keys: ListedKey[] }>(run).keys.find((k) => k.keyId === ids.stagingPending)).toMatchObject({
+      management: "orphaned",
+      stack: "acme/cli-keys/staging",
+    });
   });
 
   it("prints an aligned table and a summary, or the timeline; colour only on a terminal, never with NO_COLOR", async () => {
@@ -298,7 +400,9 @@ describe("qwilt-keys list", () => {
     expect(row(ids.stagingPending!).slice(col)).toMatch(/^orphaned\s+cli-keys\/staging$/);
     expect(row(ui["long-expired"]!)).toContain("expired 5 days ago");
     expect(row(ids.legacyDeployer!)).toMatch(/\b3 days\s+expiring\b/);
-    expect(lines.at(-1)).toMatch(/^12 keys in org-1: 2 expired, \d+ expiring within 30 days, 5 managed, 5 unmanaged, 2 orphaned \(3 stacks read\); next expiry in 2 days: key \d+ "expires-in-days"$/);
+    expect(lines.at(-1)).toMatch(
+      /^12 keys in org-1: 2 expired, \d+ expiring within 30 days, 5 managed, 5 unmanaged, 2 orphaned \(3 stacks read\); next expiry in 2 days: key \d+ "expires-in-days"$/,
+    );
     expect(table.stdout).not.toContain("\x1b[");
 
     // A year on one axis: a wide terminal gives each column a day and a half.
@@ -314,9 +418,11 @@ describe("qwilt-keys list", () => {
     expect(bar(ui["hand-made-editor"]!).indexOf("├")).toBe(bar(ui["hand-made-viewer"]!).indexOf("├"));
     expect(bar(ui["long-expired"]!).indexOf("┤")).toBeLessThan(bar(ui["hand-made-editor"]!).indexOf("┤"));
 
-    const onTerminal = (extra: Record<string, string>) => underTerminal(["list", "--state", join(work, "backend")], extra);
+    const onTerminal = (extra: Record<string, string>) =>
+      underTerminal(["list", "--state", join(work, "backend")], extra);
     const coloured = await onTerminal({});
-    if (coloured === undefined) return console.log("skipped the terminal half: no `script` command to give the CLI a terminal");
+    if (coloured === undefined)
+      return console.log("skipped the terminal half: no `script` command to give the CLI a terminal");
     expect(coloured).toContain("\x1b[31mexpired\x1b[39m");
     expect(coloured).toContain("\x1b[31morphaned\x1b[39m");
     expect(await onTerminal({ NO_COLOR: "1" })).not.toContain("\x1b[");
@@ -358,8 +464,11 @@ describe("qwilt-keys audit", () => {
       ["error", "rotation-overdue", ids.legacyDeployer, "cli-keys/legacy"],
     ]);
     expect(out.counts).toEqual({ error: 7, warning: 4, info: 2 });
-    const find = (code: string, keyId?: string) => out.findings.find((f) => f.code === code && (!keyId || f.keyId === keyId))!;
-    expect(find("rotation-overdue").message).toMatch(/was due for rotation 3 days ago .*the scheduled `pulumi up` of cli-keys\/legacy is not running/);
+    const find = (code: string, keyId?: string) =>
+      out.findings.find((f) => f.code === code && (!keyId || f.keyId === keyId))!;
+    expect(find("rotation-overdue").message).toMatch(
+      /was due for rotation 3 days ago .*the scheduled `pulumi up` of cli-keys\/legacy is not running/,
+    );
     expect(find("orphaned", ids.stagingPending).message).toMatch(/stopped while creating it/);
     expect(find("orphaned", ids.stagingPending).urn).toBe(stagingUrn);
     expect(stagingUrn).toMatch(new RegExp(`^urn:pulumi:staging::cli-keys::${API_KEY_TYPE}::(deployer|reporting)$`));
@@ -370,7 +479,9 @@ describe("qwilt-keys audit", () => {
     expect(out.findings.filter((f) => f.keyId === ui["legacy-previous"])).toEqual([]);
 
     // The thresholds: with --fail-days 2 the key three days from expiry is only a warning.
-    const relaxed = json<{ findings: Finding[] }>(await cli(["audit", "--json", "--fail-days", "2", "--warn-days", "10", "--state", join(work, "backend")]));
+    const relaxed = json<{ findings: Finding[] }>(
+      await cli(["audit", "--json", "--fail-days", "2", "--warn-days", "10", "--state", join(work, "backend")]),
+    );
     expect(relaxed.findings.filter((f) => f.code === "expires-soon").map((f) => [f.level, f.keyId])).toEqual([
       ["warning", ui["expires-in-days"]],
       ["warning", ids.legacyDeployer],
@@ -383,11 +494,17 @@ describe("qwilt-keys audit", () => {
   it("--format github: workflow commands and a step summary; markdown prints the summary; the table ends with a summary line", async () => {
     const summaryFile = join(work, "step-summary.md");
     writeFileSync(summaryFile, "earlier step\n");
-    const gh = await cli(["audit", "--format", "github", "--state", join(work, "backend")], { env: { GITHUB_STEP_SUMMARY: summaryFile } });
+    const gh = await cli(["audit", "--format", "github", "--state", join(work, "backend")], {
+      env: { GITHUB_STEP_SUMMARY: summaryFile },
+    });
     expect(gh.code).toBe(1);
     const commands = gh.stdout.split("\n").filter((l) => l.startsWith("::"));
     expect(commands).toHaveLength(13);
-    expect(commands[0]).toMatch(new RegExp(`^::error title=qwilt-keys expired key ${ids.legacyReporting}::"reporting-[0-9a-f]{7}" in cli-keys/legacy: expired `));
+    expect(commands[0]).toMatch(
+      new RegExp(
+        `^::error title=qwilt-keys expired key ${ids.legacyReporting}::"reporting-[0-9a-f]{7}" in cli-keys/legacy: expired `,
+      ),
+    );
     expect(commands.filter((c) => c.startsWith("::warning "))).toHaveLength(4);
     expect(commands.filter((c) => c.startsWith("::notice "))).toHaveLength(2);
     expect(gh.stdout.trimEnd().split("\n").at(-1)).toBe("org-1: 7 errors, 4 warnings, 2 info (12 keys, 3 stacks read)");
@@ -401,7 +518,9 @@ describe("qwilt-keys audit", () => {
 
     const table = await cli(["audit", "--state", join(work, "backend"), "--warn-days", "20"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^LEVEL\s+CODE\s+KEY ID\s+NAME\s+STACK\s+MESSAGE$/);
-    expect(table.stdout.trimEnd().split("\n").at(-1)).toBe("org-1: 7 errors, 4 warnings, 2 info (12 keys, 3 stacks read)");
+    expect(table.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "org-1: 7 errors, 4 warnings, 2 info (12 keys, 3 stacks read)",
+    );
   });
   it("examples/rotation/nightly-audit.yml: its audit step, run as written, fails the job with annotations", async () => {
     const workflow = readFileSync(join(__dirname, "..", "examples", "rotation", "nightly-audit.yml"), "utf8");
@@ -411,9 +530,21 @@ describe("qwilt-keys audit", () => {
     // `npx qwilt-keys` in the user's project runs the package's bin: here, a stand-in npx that does just that.
     const shims = join(work, "shims");
     mkdirSync(shims, { recursive: true });
-    writeFileSync(join(shims, "npx"), `#!/bin/sh\n[ "$1" = qwilt-keys ] || exit 127\nshift\nexec "${process.execPath}" "${qwiltKeysBin()}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      join(shims, "npx"),
+      `#!/bin/sh\n[ "$1" = qwilt-keys ] || exit 127\nshift\nexec "${process.execPath}" "${qwiltKeysBin()}" "$@"\n`,
+      { mode: 0o755 },
+    );
     const summaryFile = join(work, "nightly-summary.md");
-    const child = spawn("bash", ["-c", step], { env: { PATH: `${shims}:${process.env.PATH}`, HOME: EMPTY_HOME, ...env(), PULUMI_ORG: org === "my-org" ? "acme" : org, GITHUB_STEP_SUMMARY: summaryFile } });
+    const child = spawn("bash", ["-c", step], {
+      env: {
+        PATH: `${shims}:${process.env.PATH}`,
+        HOME: EMPTY_HOME,
+        ...env(),
+        PULUMI_ORG: org === "my-org" ? "acme" : org,
+        GITHUB_STEP_SUMMARY: summaryFile,
+      },
+    });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     const code = await new Promise((resolve) => child.on("close", resolve));
@@ -430,12 +561,19 @@ describe("qwilt-keys revoke", () => {
     const refused = await cli(["revoke", ids.legacyDeployer!, "--state", backend, "--yes"]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(new RegExp(`^refused  ${ids.legacyDeployer}  `));
-    expect(refused.stdout).toContain(`managed by cli-keys/legacy (urn:pulumi:legacy::cli-keys::${API_KEY_TYPE}::deployer): revoke it through Pulumi, or give --force`);
+    expect(refused.stdout).toContain(
+      `managed by cli-keys/legacy (urn:pulumi:legacy::cli-keys::${API_KEY_TYPE}::deployer): revoke it through Pulumi, or give --force`,
+    );
     expect(sim.liveKeys().some((k) => k.keyId === ids.legacyDeployer)).toBe(true);
 
     const gone = await cli(["revoke", ids.prodReporting!, "9999", "--state", backend, "--yes"]);
     expect(gone.code).toBe(0);
-    expect(gone.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
+    expect(
+      gone.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/).slice(0, 2)),
+    ).toEqual([
       ["gone", ids.prodReporting],
       ["gone", "9999"],
     ]);
@@ -475,7 +613,9 @@ describe("qwilt-keys revoke", () => {
 
     const orphans = await cli(["revoke", ids.stagingPending!, ids.prodOldDeployer!, "--state", backend, "--yes"]);
     expect(orphans.code).toBe(0);
-    expect(orphans.stdout).toMatch(new RegExp(`^(revoked  ${ids.stagingPending}  .*orphaned|gone     ${ids.stagingPending}  not listed)`, "m"));
+    expect(orphans.stdout).toMatch(
+      new RegExp(`^(revoked  ${ids.stagingPending}  .*orphaned|gone     ${ids.stagingPending}  not listed)`, "m"),
+    );
     expect(orphans.stdout).toMatch(new RegExp(`^revoked  ${ids.prodOldDeployer}  .*orphaned`, "m"));
     const forced = await cli(["revoke", ui["legacy-previous"]!, "--state", backend, "--yes", "--force"]);
     expect(forced.code).toBe(0);
@@ -486,7 +626,12 @@ describe("qwilt-keys revoke", () => {
     // The orphans are gone from the audit; the revoked previous key is now missing.
     const audit = json<{ findings: Finding[] }>(await cli(["audit", "--json", "--state", backend]));
     expect(audit.findings.filter((f) => f.code === "orphaned")).toEqual([]);
-    expect(audit.findings.filter((f) => f.code === "missing").map((f) => f.keyId).sort()).toEqual([ids.prodReporting, ui["legacy-previous"]].sort());
+    expect(
+      audit.findings
+        .filter((f) => f.code === "missing")
+        .map((f) => f.keyId)
+        .sort(),
+    ).toEqual([ids.prodReporting, ui["legacy-previous"]].sort());
   });
 });
 
@@ -498,7 +643,9 @@ async function underTerminal(args: string[], extra: Record<string, string>, inpu
   if (spawnSync("script", ["--version"]).error) return undefined;
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, qwiltKeysBin(), ...args].map(quote).join(" ");
-  const child = spawn("script", ["-qec", command, "/dev/null"], { env: { PATH: process.env.PATH, HOME: EMPTY_HOME, TERM: "xterm", ...env(extra) } });
+  const child = spawn("script", ["-qec", command, "/dev/null"], {
+    env: { PATH: process.env.PATH, HOME: EMPTY_HOME, TERM: "xterm", ...env(extra) },
+  });
   let shown = "";
   child.stdout.on("data", (d) => {
     shown += d;

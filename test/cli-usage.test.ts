@@ -18,7 +18,12 @@ let dir: string;
 const OTHER_USER = { email: "ops@example.com", password: "correct horse battery staple" };
 const secrets: string[] = [];
 
-const env = (extra: Record<string, string | undefined> = {}) => ({ QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url, QWILT_API_KEY: sim.bootstrapKey, ...extra });
+const env = (extra: Record<string, string | undefined> = {}) => ({
+  QWILT_USERS_URL: sim.url,
+  QWILT_LOGIN_URL: sim.url,
+  QWILT_API_KEY: sim.bootstrapKey,
+  ...extra,
+});
 
 async function cli(args: string[], extra: Record<string, string | undefined> = {}, stdin?: string): Promise<CliRun> {
   const run = await runCli(args, { env: env(extra), ...(stdin !== undefined ? { stdin } : {}) });
@@ -27,7 +32,12 @@ async function cli(args: string[], extra: Record<string, string | undefined> = {
 }
 
 /** Exit 2, nothing on stdout, and a message on stderr that matches. */
-async function refused(args: string[], message: RegExp, extra: Record<string, string | undefined> = {}, stdin?: string) {
+async function refused(
+  args: string[],
+  message: RegExp,
+  extra: Record<string, string | undefined> = {},
+  stdin?: string,
+) {
   const run = await cli(args, extra, stdin);
   expect(run.stdout).toBe("");
   expect(run.stderr).toMatch(message);
@@ -81,10 +91,16 @@ describe("help and usage", () => {
   });
 
   it("an unknown command or flag, a missing or repeated value: exit 2, naming it, with a suggestion", async () => {
-    await refused(["lsit"], /^qwilt-keys: unknown command "lsit" \(did you mean "list"\?\)\nRun "qwilt-keys --help" for the commands\.\n$/);
+    await refused(
+      ["lsit"],
+      /^qwilt-keys: unknown command "lsit" \(did you mean "list"\?\)\nRun "qwilt-keys --help" for the commands\.\n$/,
+    );
     await refused(["frobnicate"], /^qwilt-keys: unknown command "frobnicate"\n/);
     await refused(["--json", "list"], /unknown flag --json: flags go after the command/);
-    await refused(["list", "--jsno"], /^qwilt-keys: unknown flag --jsno for "qwilt-keys list" \(did you mean --json\?\)\nRun "qwilt-keys list --help" for usage\.\n$/);
+    await refused(
+      ["list", "--jsno"],
+      /^qwilt-keys: unknown flag --jsno for "qwilt-keys list" \(did you mean --json\?\)\nRun "qwilt-keys list --help" for usage\.\n$/,
+    );
     await refused(["audit", "--fail-day", "3"], /unknown flag --fail-day .*did you mean --fail-days\?/);
     await refused(["list", "-x"], /unknown flag -x for "qwilt-keys list"/);
     await refused(["list", "--state"], /--state needs a value: --state <source>/);
@@ -96,37 +112,77 @@ describe("help and usage", () => {
   });
 
   it("bad values: named, with what is allowed", async () => {
-    for (const bad of ["x", "-1", "1.5", "400", ""]) await refused(["list", "--warn-days", bad], bad === "" ? /--warn-days needs a value/ : /--warn-days must be a whole number of days from 0 to 365/);
-    await refused(["audit", "--fail-days", "10", "--warn-days", "5"], /--fail-days \(10\) must not be more than --warn-days \(5\)/);
-    await refused(["audit", "--format", "yaml"], /--format must be one of table, json, markdown, github \(got "yaml"\)/);
-    await refused(["audit", "--json", "--format", "markdown"], /--json means --format json; it cannot go with --format markdown/);
+    for (const bad of ["x", "-1", "1.5", "400", ""])
+      await refused(
+        ["list", "--warn-days", bad],
+        bad === "" ? /--warn-days needs a value/ : /--warn-days must be a whole number of days from 0 to 365/,
+      );
+    await refused(
+      ["audit", "--fail-days", "10", "--warn-days", "5"],
+      /--fail-days \(10\) must not be more than --warn-days \(5\)/,
+    );
+    await refused(
+      ["audit", "--format", "yaml"],
+      /--format must be one of table, json, markdown, github \(got "yaml"\)/,
+    );
+    await refused(
+      ["audit", "--json", "--format", "markdown"],
+      /--json means --format json; it cannot go with --format markdown/,
+    );
   });
 });
 
 describe("--state that cannot be read: exit 2, naming it", () => {
   it("a missing file, not JSON, not a state, another version, a folder that is no backend, a bucket URL", async () => {
     await refused(["list", "--state", join(dir, "nope.json")], /--state .*nope\.json: no such file or folder/);
-    await refused(["list", "--state", join(file("plain.txt", "x"), "below")], /--state .*plain\.txt\/below: no such file or folder/);
-    await refused(["list", "--state", file("not-json.json", "{ this is not JSON")], /--state .*not-json\.json is not valid JSON$/m);
+    await refused(
+      ["list", "--state", join(file("plain.txt", "x"), "below")],
+      /--state .*plain\.txt\/below: no such file or folder/,
+    );
+    await refused(
+      ["list", "--state", file("not-json.json", "{ this is not JSON")],
+      /--state .*not-json\.json is not valid JSON$/m,
+    );
     await refused(["list", "--state", file("empty.json", "")], /--state .*empty\.json is empty/);
-    await refused(["list", "--state", file("other.json", JSON.stringify({ stacks: [] }))], /is not a Pulumi state: it has neither "deployment" .* nor "checkpoint"/);
+    await refused(
+      ["list", "--state", file("other.json", JSON.stringify({ stacks: [] }))],
+      /is not a Pulumi state: it has neither "deployment" .* nor "checkpoint"/,
+    );
     const v2 = { version: 2, deployment: { manifest: {}, resources: [] } };
-    await refused(["list", "--state", file("v2.json", JSON.stringify(v2))], /is a state of version 2; qwilt-keys reads versions 3 and 4/);
+    await refused(
+      ["list", "--state", file("v2.json", JSON.stringify(v2))],
+      /is a state of version 2; qwilt-keys reads versions 3 and 4/,
+    );
     await refused(["list", "--state", "-"], /--state - is empty/, {}, "");
     await refused(["list", "--state", "-", "--state", "-"], /--state - \(standard input\) was given twice/);
     mkdirSync(join(dir, "not-a-backend"), { recursive: true });
-    await refused(["list", "--state", join(dir, "not-a-backend")], /a folder, but not a DIY backend: no .*not-a-backend\/\.pulumi\/stacks/);
-    await refused(["list", "--state", "s3://my-bucket/state"], /backends in cloud buckets are not read directly; run `pulumi stack export/);
+    await refused(
+      ["list", "--state", join(dir, "not-a-backend")],
+      /a folder, but not a DIY backend: no .*not-a-backend\/\.pulumi\/stacks/,
+    );
+    await refused(
+      ["list", "--state", "s3://my-bucket/state"],
+      /backends in cloud buckets are not read directly; run `pulumi stack export/,
+    );
     await refused(["list", "--state", "pulumi-cloud://"], /expected pulumi-cloud:\/\/<organization>/);
-    await refused(["audit", "--state", "pulumi-cloud://acme"], /--state pulumi-cloud:\/\/acme needs a Pulumi Cloud access token/, { PULUMI_ACCESS_TOKEN: "" });
-    await refused(["audit", "--state", "pulumi-cloud://acme"], /PULUMI_BACKEND_URL: https is required except for loopback hosts/, { PULUMI_BACKEND_URL: "http://pulumi.example.com", PULUMI_ACCESS_TOKEN: "pul-x" });
+    await refused(
+      ["audit", "--state", "pulumi-cloud://acme"],
+      /--state pulumi-cloud:\/\/acme needs a Pulumi Cloud access token/,
+      { PULUMI_ACCESS_TOKEN: "" },
+    );
+    await refused(
+      ["audit", "--state", "pulumi-cloud://acme"],
+      /PULUMI_BACKEND_URL: https is required except for loopback hosts/,
+      { PULUMI_BACKEND_URL: "http://pulumi.example.com", PULUMI_ACCESS_TOKEN: "pul-x" },
+    );
   });
 
   it("a DIY backend with one bad checkpoint: the others are read, the bad one is named, exit 2; .bak files are not states", async () => {
     const root = join(dir, "diy");
     const stacks = join(root, ".pulumi", "stacks", "svc");
     mkdirSync(stacks, { recursive: true });
-    const empty = (stack: string) => JSON.stringify(checkpoint({ version: 1, resources: [], outputs: {} }, { project: "svc", stack }));
+    const empty = (stack: string) =>
+      JSON.stringify(checkpoint({ version: 1, resources: [], outputs: {} }, { project: "svc", stack }));
     writeFileSync(join(stacks, "good.json"), empty("good"));
     writeFileSync(join(stacks, "good.json.bak"), "not JSON: a backup is not read");
     writeFileSync(join(stacks, "zipped.json.gz"), zlib.gzipSync(empty("zipped")));
@@ -139,7 +195,10 @@ describe("--state that cannot be read: exit 2, naming it", () => {
     // zstd checkpoints (newer Pulumi): read where this Node can decompress them, else named as unreadable.
     rmSync(join(stacks, "broken.json"));
     const zstd = (zlib as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
-    writeFileSync(join(stacks, "squeezed.json.zst"), zstd ? zstd(Buffer.from(empty("squeezed"))) : Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]));
+    writeFileSync(
+      join(stacks, "squeezed.json.zst"),
+      zstd ? zstd(Buffer.from(empty("squeezed"))) : Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]),
+    );
     const withZstd = await cli(["list", "--json", "--state", root]);
     if (zstd) expect(withZstd.code, withZstd.stderr).toBe(0);
     else expect(withZstd.stderr).toMatch(/svc\/squeezed: .*is zstd-compressed, which needs Node 22\.15 or later/);
@@ -149,15 +208,38 @@ describe("--state that cannot be read: exit 2, naming it", () => {
 describe("configuration from the environment", () => {
   it("no credentials, half a login, a bad number, plain http to another host, --org with an API key: exit 2 naming the variable", async () => {
     sim.clearRequests();
-    await refused(["list"], /no Qwilt credentials: set QWILT_API_KEY \(or QCDN_API_KEY\) to an API key, or QWILT_USERNAME .* and QWILT_PASSWORD/, { QWILT_API_KEY: undefined });
+    await refused(
+      ["list"],
+      /no Qwilt credentials: set QWILT_API_KEY \(or QCDN_API_KEY\) to an API key, or QWILT_USERNAME .* and QWILT_PASSWORD/,
+      { QWILT_API_KEY: undefined },
+    );
     // An empty variable counts as unset.
     await refused(["list"], /no Qwilt credentials/, { QWILT_API_KEY: "", QCDN_API_KEY: "  " });
-    await refused(["list"], /QWILT_USERNAME \(or QCDN_USERNAME\) is set, so QWILT_PASSWORD \(or QCDN_PASSWORD\) is needed too/, { QWILT_API_KEY: undefined, QWILT_USERNAME: "ops@example.com" });
-    await refused(["list"], /QWILT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000 \(got "soon"\)/, { QWILT_TIMEOUT_MS: "soon" });
-    await refused(["list"], /QWILT_MAX_RETRIES must be a whole number of retries from 0 to 10/, { QWILT_MAX_RETRIES: "99" });
-    await refused(["audit"], /^qwilt-keys: QWILT_USERS_URL: https is required except for loopback hosts \(127\.0\.0\.0\/8, ::1, localhost\); got http:\/\/users\.example\.com\n$/, { QWILT_USERS_URL: "http://users.example.com" });
-    await refused(["revoke", "7", "--yes"], /QWILT_LOGIN_URL: https is required/, { QWILT_LOGIN_URL: "http://10.0.0.8:8080" });
-    await refused(["list", "--org", "org-2"], /--org needs username\/password credentials \(QWILT_USERNAME .* and QWILT_PASSWORD .*\): an API key works only in the organization it was made in/);
+    await refused(
+      ["list"],
+      /QWILT_USERNAME \(or QCDN_USERNAME\) is set, so QWILT_PASSWORD \(or QCDN_PASSWORD\) is needed too/,
+      { QWILT_API_KEY: undefined, QWILT_USERNAME: "ops@example.com" },
+    );
+    await refused(
+      ["list"],
+      /QWILT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000 \(got "soon"\)/,
+      { QWILT_TIMEOUT_MS: "soon" },
+    );
+    await refused(["list"], /QWILT_MAX_RETRIES must be a whole number of retries from 0 to 10/, {
+      QWILT_MAX_RETRIES: "99",
+    });
+    await refused(
+      ["audit"],
+      /^qwilt-keys: QWILT_USERS_URL: https is required except for loopback hosts \(127\.0\.0\.0\/8, ::1, localhost\); got http:\/\/users\.example\.com\n$/,
+      { QWILT_USERS_URL: "http://users.example.com" },
+    );
+    await refused(["revoke", "7", "--yes"], /QWILT_LOGIN_URL: https is required/, {
+      QWILT_LOGIN_URL: "http://10.0.0.8:8080",
+    });
+    await refused(
+      ["list", "--org", "org-2"],
+      /--org needs username\/password credentials \(QWILT_USERNAME .* and QWILT_PASSWORD .*\): an API key works only in the organization it was made in/,
+    );
     expect(sim.requests).toEqual([]);
   });
 
@@ -167,7 +249,9 @@ describe("configuration from the environment", () => {
     const run = await cli(["list"], { QWILT_API_KEY: wrong });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/^qwilt-keys: listing the organization's keys failed: GET \/api\/1\/api-keys: 401 Unauthorized — unknown API key \(check QWILT_API_KEY \(or QCDN_API_KEY\);.*`qwilt-keys doctor`/);
+    expect(run.stderr).toMatch(
+      /^qwilt-keys: listing the organization's keys failed: GET \/api\/1\/api-keys: 401 Unauthorized — unknown API key \(check QWILT_API_KEY \(or QCDN_API_KEY\);.*`qwilt-keys doctor`/,
+    );
     expect(run.stderr).not.toMatch(/qwilt:apiKey|pulumi config/);
   });
 
@@ -177,7 +261,10 @@ describe("configuration from the environment", () => {
     const login = { QWILT_API_KEY: undefined, QWILT_USERNAME: OTHER_USER.email, QWILT_PASSWORD: OTHER_USER.password };
     const viaFlag = await cli(["list", "--json", "--org", "org-2"], login);
     expect(viaFlag.code, viaFlag.stderr).toBe(0);
-    expect(JSON.parse(viaFlag.stdout)).toMatchObject({ organization: "org-2", keys: [{ name: "org-2-key", management: "unknown" }] });
+    expect(JSON.parse(viaFlag.stdout)).toMatchObject({
+      organization: "org-2",
+      keys: [{ name: "org-2-key", management: "unknown" }],
+    });
     const viaEnv = await cli(["list", "--json"], { ...login, QWILT_ORG_ID: "org-2" });
     expect(JSON.parse(viaEnv.stdout).organization).toBe("org-2");
     const notMember = await cli(["list"], { ...login, QWILT_ORG_ID: "org-9" });
@@ -199,13 +286,27 @@ describe("configuration from the environment", () => {
           type: "pulumi-nodejs:dynamic/qwilt:ApiKey",
           id: "org-2/1",
           inputs: {},
-          outputs: { keyId: "1", name: "org-2-key", organization: "org-2", expiresAt: new Date(Date.now() + 9 * 86_400_000).toISOString() },
+          outputs: {
+            keyId: "1",
+            name: "org-2-key",
+            organization: "org-2",
+            expiresAt: new Date(Date.now() + 9 * 86_400_000).toISOString(),
+          },
           dependencies: [],
           additionalSecretOutputs: ["key"],
         },
       ],
     };
-    const run = await cli(["audit", "--json", "--fail-days", "0", "--warn-days", "0", "--state", file("other-org.json", JSON.stringify(stackExport(state, { project: "svc", stack: "dev" })))]);
+    const run = await cli([
+      "audit",
+      "--json",
+      "--fail-days",
+      "0",
+      "--warn-days",
+      "0",
+      "--state",
+      file("other-org.json", JSON.stringify(stackExport(state, { project: "svc", stack: "dev" }))),
+    ]);
     expect(run.stderr).toMatch(/note: state keys of other organizations were not checked \(org-2: 1\); use --org/);
     const out = JSON.parse(run.stdout);
     expect(out.findings.map((f: { code: string; level: string }) => [f.code, f.level]).sort()).toEqual([
@@ -230,12 +331,28 @@ describe("matching by organization, keyId and name", () => {
     });
     // keyId 1 is the simulator's bootstrap key, named "bootstrap"; 2 is "read-only".
     const state = { version: 1 as const, outputs: {}, resources: [key("old-deployer", "1"), key("read-only", "2")] };
-    const run = await cli(["list", "--json", "--state", file("reused.json", JSON.stringify(stackExport(state, { project: "svc", stack: "dev" })))]);
+    const run = await cli([
+      "list",
+      "--json",
+      "--state",
+      file("reused.json", JSON.stringify(stackExport(state, { project: "svc", stack: "dev" }))),
+    ]);
     const keys = JSON.parse(run.stdout).keys as { keyId: string; management: string }[];
-    expect(Object.fromEntries(keys.map((k) => [k.keyId, k.management]))).toMatchObject({ "1": "unmanaged", "2": "managed" });
+    expect(Object.fromEntries(keys.map((k) => [k.keyId, k.management]))).toMatchObject({
+      "1": "unmanaged",
+      "2": "managed",
+    });
     const audit = JSON.parse((await cli(["audit", "--json", "--state", join(dir, "reused.json")])).stdout);
     expect(audit.findings.filter((f: { code: string }) => f.code === "missing")).toEqual([
-      { level: "warning", code: "missing", keyId: "1", name: "old-deployer", stack: "svc/dev", urn: "urn:pulumi:dev::svc::pulumi-nodejs:dynamic/qwilt:ApiKey::old-deployer", message: expect.stringContaining("Qwilt no longer lists it") },
+      {
+        level: "warning",
+        code: "missing",
+        keyId: "1",
+        name: "old-deployer",
+        stack: "svc/dev",
+        urn: "urn:pulumi:dev::svc::pulumi-nodejs:dynamic/qwilt:ApiKey::old-deployer",
+        message: expect.stringContaining("Qwilt no longer lists it"),
+      },
     ]);
   });
 });
@@ -250,13 +367,29 @@ describe("qwilt-keys doctor", () => {
     expect(r.organization).toBe("org-1");
     const setting = (name: string) => r.settings.find((s: { setting: string }) => s.setting === name);
     expect(setting("apiKey")).toEqual({ setting: "apiKey", source: "QWILT_API_KEY", value: null, secret: true });
-    expect(setting("timeoutMs")).toEqual({ setting: "timeoutMs", source: "QWILT_TIMEOUT_MS", value: 5000, secret: false });
+    expect(setting("timeoutMs")).toEqual({
+      setting: "timeoutMs",
+      source: "QWILT_TIMEOUT_MS",
+      value: 5000,
+      secret: false,
+    });
     expect(setting("maxRetries")).toMatchObject({ source: "default", value: 4 });
     expect(setting("usersUrl")).toMatchObject({ source: "QWILT_USERS_URL", value: sim.url });
     const check = (name: string) => r.checks.find((c: { check: string }) => c.check === name);
-    expect(r.checks.map((c: { check: string }) => c.check)).toEqual(["settings", "https", "credentials", "list", "permission", "expiry", "clock"]);
+    expect(r.checks.map((c: { check: string }) => c.check)).toEqual([
+      "settings",
+      "https",
+      "credentials",
+      "list",
+      "permission",
+      "expiry",
+      "clock",
+    ]);
     expect(check("https").message).toMatch(/plain http, allowed for a loopback host only/);
-    expect(check("permission")).toMatchObject({ status: "ok", message: expect.stringMatching(/an editor key \(key 1 "bootstrap"\): may create and revoke keys/) });
+    expect(check("permission")).toMatchObject({
+      status: "ok",
+      message: expect.stringMatching(/an editor key \(key 1 "bootstrap"\): may create and revoke keys/),
+    });
     expect(check("expiry")).toMatchObject({ status: "ok", message: expect.stringMatching(/expires in 36[45] days/) });
     expect(check("clock")).toMatchObject({ status: "ok", message: "within a second of the API's clock" });
 
@@ -268,19 +401,42 @@ describe("qwilt-keys doctor", () => {
 
   it("a login may write (a revoke of a keyId no key has answers 404); a Viewer key may not; nothing is revoked", async () => {
     const before = sim.liveKeys().length;
-    const login = await cli(["doctor", "--json", "--org", "org-2"], { QWILT_API_KEY: undefined, QWILT_USERNAME: OTHER_USER.email, QWILT_PASSWORD: OTHER_USER.password });
+    const login = await cli(["doctor", "--json", "--org", "org-2"], {
+      QWILT_API_KEY: undefined,
+      QWILT_USERNAME: OTHER_USER.email,
+      QWILT_PASSWORD: OTHER_USER.password,
+    });
     const r = JSON.parse(login.stdout);
     expect(r.checks.find((c: { check: string }) => c.check === "login").status).toBe("ok");
-    expect(r.checks.find((c: { check: string }) => c.check === "permission")).toMatchObject({ status: "ok", message: expect.stringMatching(/may create and revoke keys \(revoking the keyId .* answered 404, not 403\)/) });
-    expect(r.settings.find((s: { setting: string }) => s.setting === "password")).toEqual({ setting: "password", source: "QWILT_PASSWORD", value: null, secret: true });
+    expect(r.checks.find((c: { check: string }) => c.check === "permission")).toMatchObject({
+      status: "ok",
+      message: expect.stringMatching(/may create and revoke keys \(revoking the keyId .* answered 404, not 403\)/),
+    });
+    expect(r.settings.find((s: { setting: string }) => s.setting === "password")).toEqual({
+      setting: "password",
+      source: "QWILT_PASSWORD",
+      value: null,
+      secret: true,
+    });
     expect(r.organization).toBe("org-2");
 
-    const viewerKey = sim.createKey("org-1", { name: "doctor-viewer", permission: "MediaViewer", ttl: 10, active: true }).apiToken;
+    const viewerKey = sim.createKey("org-1", {
+      name: "doctor-viewer",
+      permission: "MediaViewer",
+      ttl: 10,
+      active: true,
+    }).apiToken;
     secrets.push(viewerKey);
     const viewer = JSON.parse((await cli(["doctor", "--json"], { QWILT_API_KEY: viewerKey })).stdout);
     expect(viewer.ok).toBe(true);
-    expect(viewer.checks.find((c: { check: string }) => c.check === "permission")).toMatchObject({ status: "warn", message: expect.stringMatching(/^a viewer key .*may only read/) });
-    expect(viewer.checks.find((c: { check: string }) => c.check === "expiry")).toMatchObject({ status: "warn", message: expect.stringMatching(/expires in 9 days/) });
+    expect(viewer.checks.find((c: { check: string }) => c.check === "permission")).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/^a viewer key .*may only read/),
+    });
+    expect(viewer.checks.find((c: { check: string }) => c.check === "expiry")).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/expires in 9 days/),
+    });
     expect(sim.liveKeys().length).toBe(before + 1);
   });
 
@@ -296,7 +452,11 @@ describe("qwilt-keys doctor", () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/list +fail +GET \/api\/1\/api-keys: 401 Unauthorized/);
     expect(wrong.stdout).not.toContain("not-a-real-key-at-all");
-    const badLogin = await cli(["doctor"], { QWILT_API_KEY: undefined, QWILT_USERNAME: OTHER_USER.email, QWILT_PASSWORD: "wrong password" });
+    const badLogin = await cli(["doctor"], {
+      QWILT_API_KEY: undefined,
+      QWILT_USERNAME: OTHER_USER.email,
+      QWILT_PASSWORD: "wrong password",
+    });
     expect(badLogin.code).toBe(1);
     expect(badLogin.stdout).toMatch(/login +fail +GET \/login: 401 Unauthorized/);
     expect(badLogin.stdout).not.toContain("wrong password");
@@ -316,7 +476,13 @@ describe("key names are anyone's to choose", () => {
       expect(table.stdout).not.toContain("\x1b");
       expect(table.stdout).toContain("evil\ufffd::error title=pwned::owned\ufffd[31m|<b>x</b>");
       const gh = await cli(["audit", "--format", "github"]);
-      expect(gh.stdout.split("\n").filter((l) => l.startsWith("::error"))).toEqual([expect.stringMatching(new RegExp(`^::error title=qwilt-keys expires-soon key ${k.keyId}::"evil\ufffd::error title=pwned::owned\ufffd\\[31m`))]);
+      expect(gh.stdout.split("\n").filter((l) => l.startsWith("::error"))).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^::error title=qwilt-keys expires-soon key ${k.keyId}::"evil\ufffd::error title=pwned::owned\ufffd\\[31m`,
+          ),
+        ),
+      ]);
       expect(gh.stdout).not.toMatch(/^::error title=pwned/m);
       const md = await cli(["audit", "--format", "markdown"]);
       expect(md.stdout).toContain("evil\ufffd::error title=pwned::owned\ufffd\\[31m\\|\\<b\\>x\\</b\\>");

@@ -23,7 +23,13 @@ const createInput = { name: "ci", ttlDays: 30, permission: "editor" } as const;
 
 describe("error family keyed on status, with exact messages", () => {
   it.each([
-    [400, { message: "ttl must be between 1 and 365" }, "post", BadRequestError, "POST /api/1/api-keys: 400 Bad Request — ttl must be between 1 and 365"],
+    [
+      400,
+      { message: "ttl must be between 1 and 365" },
+      "post",
+      BadRequestError,
+      "POST /api/1/api-keys: 400 Bad Request — ttl must be between 1 and 365",
+    ],
     [
       401,
       { error: "Invalid API key" },
@@ -41,9 +47,21 @@ describe("error family keyed on status, with exact messages", () => {
     [403, { message: "nope" }, "list", PermissionDeniedError, "GET /api/1/api-keys: 403 Forbidden — nope"],
     [404, { detail: "no such route" }, "list", NotFoundError, "GET /api/1/api-keys: 404 Not Found — no such route"],
     [409, { message: "name taken" }, "post", ConflictError, "POST /api/1/api-keys: 409 Conflict — name taken"],
-    [422, { detail: "permission is invalid" }, "post", UnprocessableEntityError, "POST /api/1/api-keys: 422 Unprocessable Entity — permission is invalid"],
+    [
+      422,
+      { detail: "permission is invalid" },
+      "post",
+      UnprocessableEntityError,
+      "POST /api/1/api-keys: 422 Unprocessable Entity — permission is invalid",
+    ],
     [429, { message: "slow down" }, "list", RateLimitError, "GET /api/1/api-keys: 429 Too Many Requests — slow down"],
-    [500, { error: { message: "boom" } }, "list", InternalServerError, "GET /api/1/api-keys: 500 Internal Server Error — boom"],
+    [
+      500,
+      { error: { message: "boom" } },
+      "list",
+      InternalServerError,
+      "GET /api/1/api-keys: 500 Internal Server Error — boom",
+    ],
     [503, "", "list", InternalServerError, "GET /api/1/api-keys: 503 Service Unavailable"],
     [405, "not here", "list", QwiltError, "GET /api/1/api-keys: 405 Method Not Allowed — not here"],
   ] as const)("%i → %s", async (status, body, call, cls, message) => {
@@ -63,7 +81,11 @@ describe("error family keyed on status, with exact messages", () => {
   it("the provider words the hints for a Pulumi user; the client's own words name no front end's settings", async () => {
     server.reply({ status: 401, body: { error: "Invalid API key" } });
     const err = await failure(client().listKeys());
-    expect(err).toMatchObject({ code: "authentication_failed", hint: "check-api-key", detail: "401 Unauthorized — Invalid API key" });
+    expect(err).toMatchObject({
+      code: "authentication_failed",
+      hint: "check-api-key",
+      detail: "401 Unauthorized — Invalid API key",
+    });
     expect(describeError(err)).toBe(
       "GET /api/1/api-keys: 401 Unauthorized — Invalid API key (check qwilt:apiKey / QWILT_API_KEY; a new key needs up to 5 minutes to become active, and an expired or revoked key never works again)",
     );
@@ -72,7 +94,16 @@ describe("error family keyed on status, with exact messages", () => {
 
   it("flags which errors are worth retrying", async () => {
     const c = client();
-    for (const [status, retryable] of [[429, true], [500, true], [502, true], [503, true], [504, true], [501, false], [400, false], [401, false]] as const) {
+    for (const [status, retryable] of [
+      [429, true],
+      [500, true],
+      [502, true],
+      [503, true],
+      [504, true],
+      [501, false],
+      [400, false],
+      [401, false],
+    ] as const) {
       server.reply({ status });
       expect((await failure(c.listKeys())).retryable, String(status)).toBe(retryable);
     }
@@ -85,8 +116,13 @@ describe("error family keyed on status, with exact messages", () => {
     expect(err.apiMessage!.endsWith("…")).toBe(true);
     expect(err.message).toBe(`GET /api/1/api-keys: 502 Bad Gateway — ${"x".repeat(299)}…`);
 
-    server.reply({ status: 502, body: "<html><head><style>p{}</style></head><body><h1>Bad   gateway</h1>\n<p>upstream down</p></body></html>" });
-    expect((await failure(client().listKeys())).message).toBe("GET /api/1/api-keys: 502 Bad Gateway — Bad gateway upstream down");
+    server.reply({
+      status: 502,
+      body: "<html><head><style>p{}</style></head><body><h1>Bad   gateway</h1>\n<p>upstream down</p></body></html>",
+    });
+    expect((await failure(client().listKeys())).message).toBe(
+      "GET /api/1/api-keys: 502 Bad Gateway — Bad gateway upstream down",
+    );
   });
 
   it("names the key path, without query string", async () => {
@@ -178,7 +214,12 @@ describe("error family keyed on status, with exact messages", () => {
     setTimeout(() => controller.abort(reason), 50);
     const started = Date.now();
     // waitUntilActive's first probe is a request; the signal reaches the transport with it.
-    await expect(client({ timeoutMs: 10_000 }).waitUntilActive("a-new-key-value", { timeoutMs: 10_000, signal: controller.signal })).rejects.toBe(reason);
+    await expect(
+      client({ timeoutMs: 10_000 }).waitUntilActive("a-new-key-value", {
+        timeoutMs: 10_000,
+        signal: controller.signal,
+      }),
+    ).rejects.toBe(reason);
     expect(Date.now() - started).toBeLessThan(2000);
   }, 5_000);
 
@@ -198,7 +239,18 @@ describe("error family keyed on status, with exact messages", () => {
       outcomeUnknown: false,
       retryable: false,
     });
-    expect(Object.keys(err).sort()).toEqual(["apiMessage", "code", "detail", "keyName", "method", "name", "outcomeUnknown", "path", "retryable", "status"]);
+    expect(Object.keys(err).sort()).toEqual([
+      "apiMessage",
+      "code",
+      "detail",
+      "keyName",
+      "method",
+      "name",
+      "outcomeUnknown",
+      "path",
+      "retryable",
+      "status",
+    ]);
     expect(inspect(err)).not.toMatch(/headers|x-api-key|"ttl"/i);
   });
 });

@@ -3,7 +3,11 @@ import { ConfigurationError, InternalServerError, ResponseValidationError } from
 import { KEY, useScriptedClient } from "./helpers/client-fixture";
 import { wireKey } from "./helpers/scripted-server";
 
-const { server, client, failure } = useScriptedClient((url) => ({ usersUrl: `${url}/`, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }));
+const { server, client, failure } = useScriptedClient((url) => ({
+  usersUrl: `${url}/`,
+  retryBaseDelayMs: 1,
+  retryMaxDelayMs: 5,
+}));
 
 const info = {
   keyId: "17",
@@ -20,11 +24,21 @@ const info = {
 describe("create, list, get, revoke", () => {
   it("createKey posts the documented body and maps the answer", async () => {
     server.reply({ status: 201, body: wireKey({ apiToken: "the-new-key-abcdef" }) });
-    const created = await client().createKey({ name: "ci-key", description: "for CI", ttlDays: 180, permission: "editor" });
+    const created = await client().createKey({
+      name: "ci-key",
+      description: "for CI",
+      ttlDays: 180,
+      permission: "editor",
+    });
     expect(created).toEqual({ ...info, key: "the-new-key-abcdef" });
     const req = server.requests[0]!;
     expect(`${req.method} ${req.url}`).toBe("POST /api/1/api-keys");
-    expect(JSON.parse(req.body)).toEqual({ name: "ci-key", description: "for CI", ttl: 180, permission: "MediaEditor" });
+    expect(JSON.parse(req.body)).toEqual({
+      name: "ci-key",
+      description: "for CI",
+      ttl: 180,
+      permission: "MediaEditor",
+    });
     expect(req.headers["content-type"]).toBe("application/json");
     expect(req.headers["x-api-key"]).toBe(KEY);
     expect(req.headers.authorization).toBeUndefined();
@@ -32,7 +46,10 @@ describe("create, list, get, revoke", () => {
   });
 
   it("a viewer key without description", async () => {
-    server.reply({ status: 200, body: wireKey({ permission: "MediaViewer", description: null, keyId: 18, apiToken: "tok-123456" }) });
+    server.reply({
+      status: 200,
+      body: wireKey({ permission: "MediaViewer", description: null, keyId: 18, apiToken: "tok-123456" }),
+    });
     const created = await client().createKey({ name: "ci-key", ttlDays: 1, permission: "viewer" });
     expect(JSON.parse(server.requests[0]!.body)).toEqual({ name: "ci-key", ttl: 1, permission: "MediaViewer" });
     expect(created.permission).toBe("viewer");
@@ -84,12 +101,30 @@ describe("create, list, get, revoke", () => {
     const c = client();
     const cases: [unknown, string][] = [
       [{ name: "", ttlDays: 1, permission: "viewer" }, "createKey: name must be a non-empty string"],
-      [{ name: "x".repeat(129), ttlDays: 1, permission: "viewer" }, "createKey: name must be at most 128 characters (got 129)"],
-      [{ name: "n", ttlDays: 0, permission: "viewer" }, "createKey: ttlDays must be a whole number of days from 1 to 365 (got 0)"],
-      [{ name: "n", ttlDays: 366, permission: "viewer" }, "createKey: ttlDays must be a whole number of days from 1 to 365 (got 366)"],
-      [{ name: "n", ttlDays: 1.5, permission: "viewer" }, "createKey: ttlDays must be a whole number of days from 1 to 365 (got 1.5)"],
-      [{ name: "n", ttlDays: 1, permission: "MediaEditor" }, 'createKey: permission must be one of viewer, editor (got "MediaEditor")'],
-      [{ name: "n", ttlDays: 1, permission: "viewer", description: "d".repeat(1025) }, "createKey: description must be at most 1024 characters (got 1025)"],
+      [
+        { name: "x".repeat(129), ttlDays: 1, permission: "viewer" },
+        "createKey: name must be at most 128 characters (got 129)",
+      ],
+      [
+        { name: "n", ttlDays: 0, permission: "viewer" },
+        "createKey: ttlDays must be a whole number of days from 1 to 365 (got 0)",
+      ],
+      [
+        { name: "n", ttlDays: 366, permission: "viewer" },
+        "createKey: ttlDays must be a whole number of days from 1 to 365 (got 366)",
+      ],
+      [
+        { name: "n", ttlDays: 1.5, permission: "viewer" },
+        "createKey: ttlDays must be a whole number of days from 1 to 365 (got 1.5)",
+      ],
+      [
+        { name: "n", ttlDays: 1, permission: "MediaEditor" },
+        'createKey: permission must be one of viewer, editor (got "MediaEditor")',
+      ],
+      [
+        { name: "n", ttlDays: 1, permission: "viewer", description: "d".repeat(1025) },
+        "createKey: description must be at most 1024 characters (got 1025)",
+      ],
     ];
     for (const [input, message] of cases) {
       const err = await failure(c.createKey(input as never));
@@ -180,6 +215,8 @@ describe("isKeyActive and waitUntilActive", () => {
   it("waitUntilActive stops on abort", async () => {
     server.handle(() => ({ status: 401 }));
     const signal = AbortSignal.timeout(60);
-    await expect(client().waitUntilActive(NEW_KEY, { timeoutMs: 10_000, pollIntervalMs: 20, signal })).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(
+      client().waitUntilActive(NEW_KEY, { timeoutMs: 10_000, pollIntervalMs: 20, signal }),
+    ).rejects.toMatchObject({ name: "TimeoutError" });
   });
 });

@@ -10,10 +10,16 @@ const PASSWORD = "correct horse battery";
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
 const CREDENTIALS = { username: USER, password: PASSWORD };
 
-const { server, client, track, failure } = useScriptedClient({ credentials: CREDENTIALS, retryBaseDelayMs: 1, retryMaxDelayMs: 5 });
+const { server, client, track, failure } = useScriptedClient({
+  credentials: CREDENTIALS,
+  retryBaseDelayMs: 1,
+  retryMaxDelayMs: 5,
+});
 
 /** A login that hands out token-1, token-2, ... and an API that accepts only the tokens it handed out and still likes. */
-function qwiltLike(opts: { loginAnswer?: (req: RecordedRequest, n: number) => ScriptedResponse | undefined; refused?: Set<string> } = {}) {
+function qwiltLike(
+  opts: { loginAnswer?: (req: RecordedRequest, n: number) => ScriptedResponse | undefined; refused?: Set<string> } = {},
+) {
   const issued: string[] = [];
   server.handle((req) => {
     if (req.path === "/login") {
@@ -26,14 +32,19 @@ function qwiltLike(opts: { loginAnswer?: (req: RecordedRequest, n: number) => Sc
         status: 302,
         headers: {
           location: "/elsewhere",
-          "set-cookie": ["JSESSIONID=abc; Path=/; HttpOnly", `${"cqloudLoginToken"}=${token}; Path=/; Secure; HttpOnly`, "other=1"],
+          "set-cookie": [
+            "JSESSIONID=abc; Path=/; HttpOnly",
+            `${"cqloudLoginToken"}=${token}; Path=/; Secure; HttpOnly`,
+            "other=1",
+          ],
         },
         body: "Found",
       };
     }
     if (req.path === "/elsewhere") return { status: 500, body: "the redirect must not be followed" };
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    if (!token || !issued.includes(token) || opts.refused?.has(token)) return { status: 401, body: { message: "Invalid token" } };
+    if (!token || !issued.includes(token) || opts.refused?.has(token))
+      return { status: 401, body: { message: "Invalid token" } };
     return { status: 200, body: [] };
   });
   return issued;
@@ -103,7 +114,11 @@ describe("login with username/password", () => {
     refused.add(issued[0]!); // e.g. revoked server-side before its hour was up
     await expect(c.listKeys()).resolves.toEqual([]);
     expect(logins()).toHaveLength(2);
-    expect(apiCalls().map((r) => r.headers.authorization)).toEqual([`Bearer ${issued[0]}`, `Bearer ${issued[0]}`, `Bearer ${issued[1]}`]);
+    expect(apiCalls().map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${issued[0]}`,
+      `Bearer ${issued[0]}`,
+      `Bearer ${issued[1]}`,
+    ]);
   });
 
   it("concurrent 401s with the same token lead to one new login", async () => {
@@ -133,10 +148,18 @@ describe("login with username/password", () => {
 
   it("a wrong password is one login attempt, then never asked again", async () => {
     qwiltLike();
-    const c = track(new QwiltClient({ credentials: { username: USER, password: "wrong password" }, usersUrl: server.url, loginUrl: server.url }));
+    const c = track(
+      new QwiltClient({
+        credentials: { username: USER, password: "wrong password" },
+        usersUrl: server.url,
+        loginUrl: server.url,
+      }),
+    );
     const err = await failure(c.listKeys());
     expect(err).toBeInstanceOf(AuthenticationError);
-    expect(err.message).toBe("GET /login: 401 Unauthorized — Bad credentials (the username/password were rejected; check them)");
+    expect(err.message).toBe(
+      "GET /login: 401 Unauthorized — Bad credentials (the username/password were rejected; check them)",
+    );
     expect(err).toMatchObject({ code: "authentication_failed", hint: "check-login", status: 401 });
     // As the provider words it for a Pulumi user.
     expect(describeError(err)).toBe(
@@ -148,10 +171,16 @@ describe("login with username/password", () => {
   });
 
   it("a 200 from /login is an error explaining the 302 expected", async () => {
-    server.handle(() => ({ status: 200, body: "<html>login page</html>", headers: { "set-cookie": "cqloudLoginToken=abc123456" } }));
+    server.handle(() => ({
+      status: 200,
+      body: "<html>login page</html>",
+      headers: { "set-cookie": "cqloudLoginToken=abc123456" },
+    }));
     const err = await failure(client().listKeys());
     expect(err.constructor).toBe(QwiltError);
-    expect(err.message).toBe("GET /login: answered 200, but a successful login answers 302 with a cqloudLoginToken cookie; check the login URL");
+    expect(err.message).toBe(
+      "GET /login: answered 200, but a successful login answers 302 with a cqloudLoginToken cookie; check the login URL",
+    );
     expect(err).toMatchObject({ code: "unexpected_login_answer", hint: "check-login-url", status: 200 });
     expect(describeError(err)).toBe(
       "GET /login: answered 200, but a successful login answers 302 with a cqloudLoginToken cookie; check qwilt:loginUrl / QWILT_LOGIN_URL",
@@ -160,7 +189,10 @@ describe("login with username/password", () => {
   });
 
   it("a 302 without the cookie is an error too", async () => {
-    server.handle(() => ({ status: 302, headers: { location: "/sso", "set-cookie": ["a=1", "cqloudLoginToken=; Max-Age=0"] } }));
+    server.handle(() => ({
+      status: 302,
+      headers: { location: "/sso", "set-cookie": ["a=1", "cqloudLoginToken=; Max-Age=0"] },
+    }));
     const err = await failure(client().listKeys());
     expect(err.message).toBe(
       "GET /login: answered 302 without a cqloudLoginToken cookie, but a successful login answers 302 with a cqloudLoginToken cookie; check the login URL",

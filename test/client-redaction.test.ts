@@ -17,7 +17,9 @@ const loginClient = (password = PASSWORD) => keyClient({ credentials: { username
 
 /** Every way an error can be shown: none may hold a secret. */
 function shown(err: unknown): string {
-  return [String(err), (err as Error).stack, inspect(err, { depth: 10, showHidden: true }), JSON.stringify(err)].join("\n");
+  return [String(err), (err as Error).stack, inspect(err, { depth: 10, showHidden: true }), JSON.stringify(err)].join(
+    "\n",
+  );
 }
 
 const SECRETS = [KEY, PASSWORD, BASIC_B64, LOGIN_TOKEN, CREATED, OTHER_JWT];
@@ -64,7 +66,10 @@ describe("secrets never reach an error", () => {
   });
 
   it("a key this client created, echoed later", async () => {
-    server.reply({ status: 201, body: wireKey({ apiToken: CREATED }) }, { status: 500, body: { message: `key ${CREATED} broke` } });
+    server.reply(
+      { status: 201, body: wireKey({ apiToken: CREATED }) },
+      { status: 500, body: { message: `key ${CREATED} broke` } },
+    );
     const c = keyClient();
     const created = await c.createKey({ name: "ci", ttlDays: 1, permission: "viewer" });
     expect(created.key).toBe(CREATED);
@@ -79,10 +84,16 @@ describe("secrets never reach an error", () => {
   });
 
   it("unknown JWTs, bearer tokens and apiToken fields in a body", async () => {
-    server.reply({ status: 400, body: `{"error":"bad","apiToken":"abc-opaque-000111","other":"${OTHER_JWT}","h":"Bearer zzzzzzzzzz"}` });
+    server.reply({
+      status: 400,
+      body: `{"error":"bad","apiToken":"abc-opaque-000111","other":"${OTHER_JWT}","h":"Bearer zzzzzzzzzz"}`,
+    });
     const err = await failure(keyClient().listKeys());
     expect(err.message).toBe("GET /api/1/api-keys: 400 Bad Request — bad");
-    server.reply({ status: 400, body: `apiToken: "abc-opaque-000111" other ${OTHER_JWT} X-API-KEY: yyyyyyyyyy Bearer zzzzzzzzzz` });
+    server.reply({
+      status: 400,
+      body: `apiToken: "abc-opaque-000111" other ${OTHER_JWT} X-API-KEY: yyyyyyyyyy Bearer zzzzzzzzzz`,
+    });
     const err2 = await failure(keyClient().listKeys());
     expect(err2.message).toBe(
       'GET /api/1/api-keys: 400 Bad Request — apiToken: "[REDACTED]" other [REDACTED] X-API-KEY: [REDACTED] Bearer [REDACTED]',
@@ -90,7 +101,10 @@ describe("secrets never reach an error", () => {
   });
 
   it("a create answer with a malformed body holding a token: validation names paths only", async () => {
-    server.reply({ status: 201, body: { ...wireKey({ apiToken: CREATED }), ttl: CREATED, keyId: { secret: CREATED } } });
+    server.reply({
+      status: 201,
+      body: { ...wireKey({ apiToken: CREATED }), ttl: CREATED, keyId: { secret: CREATED } },
+    });
     const err = await failure(keyClient().createKey({ name: "ci", ttlDays: 1, permission: "viewer" }));
     expectNoSecrets(shown(err));
     expect(err.message).toContain("ttl: Invalid input: expected number, received string");
@@ -119,15 +133,25 @@ describe("clients never show their credentials", () => {
     server.handle(() => ({ body: [] }));
     const c = keyClient();
     await c.listKeys();
-    for (const text of [inspect(c, { depth: 10, showHidden: true }), JSON.stringify(c), String(Object.entries(c))]) expectNoSecrets(text);
+    for (const text of [inspect(c, { depth: 10, showHidden: true }), JSON.stringify(c), String(Object.entries(c))])
+      expectNoSecrets(text);
   });
 
   it("with username/password, after login, and for another organization", async () => {
-    server.handle((req) => (req.path === "/login" ? { status: 302, headers: { "set-cookie": `cqloudLoginToken=${LOGIN_TOKEN}` } } : { body: [] }));
+    server.handle((req) =>
+      req.path === "/login"
+        ? { status: 302, headers: { "set-cookie": `cqloudLoginToken=${LOGIN_TOKEN}` } }
+        : { body: [] },
+    );
     const c = loginClient();
     await c.listKeys();
     const other = c.forOrganization("org-2");
-    for (const text of [inspect(c, { depth: 10, showHidden: true }), JSON.stringify(c), inspect(other, { depth: 10 }), JSON.stringify(other)]) {
+    for (const text of [
+      inspect(c, { depth: 10, showHidden: true }),
+      JSON.stringify(c),
+      inspect(other, { depth: 10 }),
+      JSON.stringify(other),
+    ]) {
       expectNoSecrets(text);
       expect(text).not.toContain(USER);
     }
@@ -160,7 +184,9 @@ describe("redactor", () => {
     expect(redactPatterns(`Authorization: Bearer ${OTHER_JWT}`)).toBe("Authorization: Bearer [REDACTED]");
     expect(redactPatterns("authorization: X-API-KEY abcdefghij")).toBe("authorization: X-API-KEY [REDACTED]");
     expect(redactPatterns('{"x-api-key":"abcdefghij"}')).toBe('{"x-api-key":"[REDACTED]"}');
-    expect(redactPatterns("Set-Cookie: cqloudLoginToken=abcdef; Path=/")).toBe("Set-Cookie: cqloudLoginToken=[REDACTED]; Path=/");
+    expect(redactPatterns("Set-Cookie: cqloudLoginToken=abcdef; Path=/")).toBe(
+      "Set-Cookie: cqloudLoginToken=[REDACTED]; Path=/",
+    );
     expect(redactPatterns(`token ${OTHER_JWT}.`)).toBe("token [REDACTED].");
   });
 });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ApiConnectionError,
-  ApiTimeoutError,
-  BadRequestError,
-  InternalServerError,
-  RateLimitError,
-} from "../sdk";
+import { ApiConnectionError, ApiTimeoutError, BadRequestError, InternalServerError, RateLimitError } from "../sdk";
 import { parseRetryAfter, retryDelayMs } from "../sdk/client/retry-policy";
 import { useScriptedClient } from "./helpers/client-fixture";
 import { startScriptedServer, wireKey } from "./helpers/scripted-server";
@@ -16,7 +10,14 @@ const createInput = { name: "ci-key", ttlDays: 180, permission: "editor" } as co
 
 describe("GET and DELETE", () => {
   it("retry 429 and 500/502/503/504, then succeed", async () => {
-    server.reply({ status: 429 }, { status: 500 }, { status: 502 }, { status: 503 }, { status: 504, body: "x" }, { body: [] });
+    server.reply(
+      { status: 429 },
+      { status: 500 },
+      { status: 502 },
+      { status: 503 },
+      { status: 504, body: "x" },
+      { body: [] },
+    );
     const c = client({ maxRetries: 5 });
     await expect(c.listKeys()).resolves.toEqual([]);
     expect(server.requests).toHaveLength(6);
@@ -127,7 +128,9 @@ describe("POST (create) is retried only on 429", () => {
     const err = await failure(client().createKey(createInput));
     expect(err).toBeInstanceOf(ApiConnectionError);
     expect(err.outcomeUnknown).toBe(true);
-    expect(err.message).toMatch(/^POST \/api\/1\/api-keys: connection failed — other side closed \(UND_ERR_SOCKET\) \(the key may have been created/);
+    expect(err.message).toMatch(
+      /^POST \/api\/1\/api-keys: connection failed — other side closed \(UND_ERR_SOCKET\) \(the key may have been created/,
+    );
     expect(server.requests).toHaveLength(1);
   });
 

@@ -16,7 +16,14 @@ let sim: Simulator;
 const clients: QwiltClient[] = [];
 
 function client(credentials: QwiltCredentials, extra: Partial<QwiltClientOptions> = {}): QwiltClient {
-  const c = new QwiltClient({ credentials, usersUrl: sim.url, loginUrl: sim.url, retryBaseDelayMs: 1, retryMaxDelayMs: 10, ...extra });
+  const c = new QwiltClient({
+    credentials,
+    usersUrl: sim.url,
+    loginUrl: sim.url,
+    retryBaseDelayMs: 1,
+    retryMaxDelayMs: 10,
+    ...extra,
+  });
   clients.push(c);
   return c;
 }
@@ -48,7 +55,13 @@ describe.each([
     const c = make();
     const name = unique("rt");
     const created = await c.createKey({ name, description: "round trip", ttlDays: 30, permission: "viewer" });
-    expect(created).toMatchObject({ name, description: "round trip", ttlDays: 30, permission: "viewer", organization: sim.user.orgId });
+    expect(created).toMatchObject({
+      name,
+      description: "round trip",
+      ttlDays: 30,
+      permission: "viewer",
+      organization: sim.user.orgId,
+    });
     expect(created.key.length).toBeGreaterThan(10);
     expect(Date.parse(created.expiresAt) - Date.parse(created.createdAt)).toBe(30 * 86_400_000);
 
@@ -121,7 +134,10 @@ describe("forOrganization", () => {
   });
 
   it("an organization the user is not in: 403 from /login", async () => {
-    const err = await byLogin().forOrganization("org-nope").listKeys().catch((e: unknown) => e);
+    const err = await byLogin()
+      .forOrganization("org-nope")
+      .listKeys()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionDeniedError);
     expect((err as Error).message).toBe(
       'GET /login: 403 Forbidden — user is not a member of organization "org-nope" (the user may not log in to organization org-nope)',
@@ -131,7 +147,12 @@ describe("forOrganization", () => {
 
 describe("permissions and faults", () => {
   it("a Viewer key cannot create", async () => {
-    const viewer = sim.createKey(sim.user.orgId, { name: unique("viewer"), ttl: 1, permission: "MediaViewer", active: true });
+    const viewer = sim.createKey(sim.user.orgId, {
+      name: unique("viewer"),
+      ttl: 1,
+      permission: "MediaViewer",
+      active: true,
+    });
     const c = client({ apiKey: viewer.apiToken });
     await expect(c.listKeys()).resolves.toBeInstanceOf(Array);
     const err = await c.createKey({ name: unique("x"), ttlDays: 1, permission: "viewer" }).catch((e: unknown) => e);

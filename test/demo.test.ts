@@ -10,8 +10,12 @@ import { REPO } from "./helpers/packed-project";
 describe("npm run demo", () => {
   it("creates, leaves alone, rotates and destroys the demo keys, printing none", async () => {
     const { code, out } = await new Promise<{ code: number; out: string }>((resolve) => {
-      execFile(process.execPath, [join(REPO, "scripts/demo.js")], { cwd: REPO, timeout: 150_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      execFile(
+        process.execPath,
+        [join(REPO, "scripts/demo.js")],
+        { cwd: REPO, timeout: 150_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
       );
     });
     expect(out).toContain("The simulator holds no live demo key.");

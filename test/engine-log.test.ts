@@ -42,22 +42,38 @@ const plain = (logs: LogEntry[]) => logs.filter((l) => !l.ephemeral).map((l) => 
 describe("Engine.Log: the plugin's messages reach the engine with their severity", () => {
   it("ignored config, the activation wait (status lines, then info) and a key left to expire", async () => {
     const urn = urnOf("logged");
-    const checked = await plugin.check(urn, {}, args("logged", { permission: "viewer", validForDays: 7, revokeOnDelete: false }));
+    const checked = await plugin.check(
+      urn,
+      {},
+      args("logged", { permission: "viewer", validForDays: 7, revokeOnDelete: false }),
+    );
     expect(checked.failures).toEqual([]);
-    expect(plain(engine.logs)).toEqual([["warning", expect.stringMatching(/^unknown configuration qwilt:region ignored; the known keys are /)]]);
+    expect(plain(engine.logs)).toEqual([
+      ["warning", expect.stringMatching(/^unknown configuration qwilt:region ignored; the known keys are /)],
+    ]);
 
     const from = engine.logs.length;
     const { id, properties } = await plugin.create(urn, checked.inputs);
     const wait = since(from);
     const status = wait.filter((l) => l.ephemeral);
     expect(status.length).toBeGreaterThanOrEqual(1);
-    expect(status[0]).toEqual({ severity: "info", ephemeral: true, urn: "", message: `waiting for key ${id} ("${properties.name}") to become active: 5 s of at most 600 s` });
-    expect(plain(wait)).toEqual([["info", expect.stringMatching(new RegExp(`^key ${id} \\("${properties.name}"\\) is active, after [5-9] s$`))]]);
+    expect(status[0]).toEqual({
+      severity: "info",
+      ephemeral: true,
+      urn: "",
+      message: `waiting for key ${id} ("${properties.name}") to become active: 5 s of at most 600 s`,
+    });
+    expect(plain(wait)).toEqual([
+      ["info", expect.stringMatching(new RegExp(`^key ${id} \\("${properties.name}"\\) is active, after [5-9] s$`))],
+    ]);
 
     const before = engine.logs.length;
     await plugin.delete(urn, id, properties);
     expect(plain(since(before))).toEqual([
-      ["warning", `key "${properties.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${properties.expiresAt}`],
+      [
+        "warning",
+        `key "${properties.name}" (${id}) is not revoked (revokeOnDelete: false); it keeps working until it expires at ${properties.expiresAt}`,
+      ],
     ]);
     expect(sim.liveKeys().map((k) => k.keyId)).toContain(properties.keyId);
     sim.revokeKey(properties.organization, properties.keyId);
@@ -65,15 +81,25 @@ describe("Engine.Log: the plugin's messages reach the engine with their severity
 
   it("a rotation that is due: a warning naming the key, its rotateAt and expiresAt, and what the next up does", async () => {
     const urn = urnOf("due");
-    const checked = await plugin.check(urn, {}, args("due", { permission: "editor", validForDays: 10, rotateBeforeDays: 3, waitForActivation: false }));
+    const checked = await plugin.check(
+      urn,
+      {},
+      args("due", { permission: "editor", validForDays: 10, rotateBeforeDays: 3, waitForActivation: false }),
+    );
     const { id, properties } = await plugin.create(urn, checked.inputs);
     // The same state 8 days on (rotateAt passed), then 11 days on (expired): the dates shifted back instead.
-    const shifted = (days: number) => ({ ...properties, expiresAt: new Date(Date.parse(properties.expiresAt) - days * DAY).toISOString() });
+    const shifted = (days: number) => ({
+      ...properties,
+      expiresAt: new Date(Date.parse(properties.expiresAt) - days * DAY).toISOString(),
+    });
     const key = `key ${properties.keyId} ("${properties.name}")`;
 
     let from = engine.logs.length;
     const rotate = shifted(8);
-    expect(await plugin.diff(urn, id, rotate, checked.inputs)).toMatchObject({ changes: "some", replaces: ["rotateAt"] });
+    expect(await plugin.diff(urn, id, rotate, checked.inputs)).toMatchObject({
+      changes: "some",
+      replaces: ["rotateAt"],
+    });
     const rotateAt = new Date(Date.parse(rotate.expiresAt) - 3 * DAY).toISOString();
     expect(plain(since(from))).toEqual([
       [
@@ -84,9 +110,15 @@ describe("Engine.Log: the plugin's messages reach the engine with their severity
 
     from = engine.logs.length;
     const expired = shifted(11);
-    expect(await plugin.diff(urn, id, expired, checked.inputs)).toMatchObject({ changes: "some", replaces: ["expiresAt"] });
+    expect(await plugin.diff(urn, id, expired, checked.inputs)).toMatchObject({
+      changes: "some",
+      replaces: ["expiresAt"],
+    });
     expect(plain(since(from))).toEqual([
-      ["warning", `${key} expired at ${expired.expiresAt} and no longer works: \`pulumi up\` replaces it (a new key is made, then this one is revoked)`],
+      [
+        "warning",
+        `${key} expired at ${expired.expiresAt} and no longer works: \`pulumi up\` replaces it (a new key is made, then this one is revoked)`,
+      ],
     ]);
     await plugin.delete(urn, id, properties);
   });
@@ -102,7 +134,11 @@ describe("Engine.Log: the plugin's messages reach the engine with their severity
 describe("our errors reach the user once, without a call stack", () => {
   it("a failed delete, read and check print one line each: the resource type and the message", async () => {
     const urn = urnOf("failing");
-    const checked = await plugin.check(urn, {}, args("failing", { permission: "viewer", validForDays: 3, waitForActivation: false }));
+    const checked = await plugin.check(
+      urn,
+      {},
+      args("failing", { permission: "viewer", validForDays: 3, waitForActivation: false }),
+    );
     const { id, properties } = await plugin.create(urn, checked.inputs);
     sim.faults.add({ method: "DELETE", path: "/api/1/api-keys/*", status: 500, times: Infinity });
     sim.faults.add({ method: "GET", path: "/api/1/api-keys*", status: 500, times: Infinity });
@@ -131,7 +167,9 @@ describe("our errors reach the user once, without a call stack", () => {
     }
     await new Promise((r) => setTimeout(r, 100)); // stderr is a pipe: let the last line arrive
     const printed = plugin.output().slice(printedBefore);
-    expect(messages[0]).toMatch(/^Could not read key "failing-[0-9a-f]{7}" \(org-1\/\d+\): GET \/api\/1\/api-keys\S*: 500 Internal Server Error/);
+    expect(messages[0]).toMatch(
+      /^Could not read key "failing-[0-9a-f]{7}" \(org-1\/\d+\): GET \/api\/1\/api-keys\S*: 500 Internal Server Error/,
+    );
     expect(messages[1]).toMatch(/^Could not revoke key "failing-[0-9a-f]{7}" \(org-1\/\d+\): /);
     expect(printed.trim().split("\n")).toEqual([`qwilt:ApiKey: ${messages[0]}`, `qwilt:ApiKey: ${messages[1]}`]);
     expect(printed).not.toMatch(/^\s+at /m);

@@ -34,7 +34,14 @@ type Run = Awaited<ReturnType<HarnessStack["up"]>>;
 interface World {
   github: Record<string, { value: string; writes: number }>;
   kubernetes: Record<string, any>;
-  rollouts: Record<string, { revision: number; annotations: Record<string, string>; pods: { container: string; env: Record<string, string> }[] }[]>;
+  rollouts: Record<
+    string,
+    {
+      revision: number;
+      annotations: Record<string, string>;
+      pods: { container: string; env: Record<string, string> }[];
+    }[]
+  >;
   vault: Record<string, { versions: { version: number; data: Record<string, string> }[] }>;
 }
 
@@ -58,7 +65,8 @@ function plainCopies(value: unknown, text: string, path = ""): string[] {
   if (isSecret(value)) return [];
   if (typeof value === "string") return value.includes(text) ? [path] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => plainCopies(v, text, `${path}[${i}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => plainCopies(v, text, path ? `${path}.${k}` : k));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => plainCopies(v, text, path ? `${path}.${k}` : k));
   return [];
 }
 
@@ -75,7 +83,10 @@ class ConsumerStack {
     readonly sim: Simulator,
   ) {
     this.projectDir = compiledExampleProject(inject("tarball"), build, example);
-    this.stack = new HarnessStack({ projectDir: this.projectDir, providerConfig: { "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url } });
+    this.stack = new HarnessStack({
+      projectDir: this.projectDir,
+      providerConfig: { "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url },
+    });
     this.stack.packageProviders = { module: PROVIDERS, options: { worldFile: join(this.worldDir, "world.json") } };
     this.secrets = new Set([sim.bootstrapKey, sim.user.password]);
   }
@@ -85,8 +96,11 @@ class ConsumerStack {
     const result = await this.stack[op]();
     expect(result.errors, result.output).toEqual([]);
     for (const r of this.stack.state().resources) if (r.type === API_KEY) this.secrets.add(reveal(r.outputs.key));
-    for (const s of this.secrets) expect(result.output.includes(s), `${this.example}: ${op} printed a secret`).toBe(false);
-    return Object.assign(result, { writes: writesOf(this.sim.requests.slice(from)).map((r) => `${r.method} ${r.path}`) });
+    for (const s of this.secrets)
+      expect(result.output.includes(s), `${this.example}: ${op} printed a secret`).toBe(false);
+    return Object.assign(result, {
+      writes: writesOf(this.sim.requests.slice(from)).map((r) => `${r.method} ${r.path}`),
+    });
   }
 
   world(): World {
@@ -95,7 +109,9 @@ class ConsumerStack {
 
   /** The live (not replaced) resource of this type and name. */
   resource(type: string, name: string): StateResource {
-    const found = this.stack.state().resources.filter((r) => r.type === type && r.urn.endsWith(`::${name}`) && !r.delete);
+    const found = this.stack
+      .state()
+      .resources.filter((r) => r.type === type && r.urn.endsWith(`::${name}`) && !r.delete);
     expect(found).toHaveLength(1);
     return found[0]!;
   }
@@ -136,7 +152,8 @@ async function withStack(example: Example, body: (e: ConsumerStack, sim: Simulat
 }
 
 /** [op, type, name] of each step, with what forced a replacement. */
-const stepsOf = (run: Run) => run.steps.map((s) => [s.op, s.urn.split("::")[2]!.split("$").pop(), s.name, ...(s.replaces ? [s.replaces] : [])]);
+const stepsOf = (run: Run) =>
+  run.steps.map((s) => [s.op, s.urn.split("::")[2]!.split("$").pop(), s.name, ...(s.replaces ? [s.replaces] : [])]);
 /** The secret's value at a wire-form property, failing unless it is a secret. */
 const secretValue = (v: unknown) => {
   expect(isSecret(v)).toBe(true);
@@ -168,12 +185,21 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       expect(e.world().github).toEqual({ "cdn-config/QCDN_API_KEY": { value: first, writes: 1 } });
       e.expectNoPlainCopy(first);
       const keyOutputs = e.resource(API_KEY, "cdn-terraform").outputs;
-      expect(up.outputs).toEqual({ secretName: "QCDN_API_KEY", keyId: keyOutputs.keyId, expiresAt: keyOutputs.expiresAt, rotateAt: keyOutputs.rotateAt });
+      expect(up.outputs).toEqual({
+        secretName: "QCDN_API_KEY",
+        keyId: keyOutputs.keyId,
+        expiresAt: keyOutputs.expiresAt,
+        rotateAt: keyOutputs.rotateAt,
+      });
 
       // The workflow reads the secret this stack writes, into the variable Qwilt's Terraform provider reads.
       const workflow = yaml.load(readFileSync(join(REPO, "examples/github-actions/qwilt-terraform.yml"), "utf8"));
-      const envs = Object.values(workflow.jobs as Record<string, { steps: { env?: Record<string, string> }[] }>).flatMap((j) => j.steps.map((s) => s.env ?? {}));
-      expect(envs.filter((env) => "QCDN_API_KEY" in env).map((env) => env.QCDN_API_KEY)).toEqual([`\${{ secrets.${up.outputs.secretName} }}`]);
+      const envs = Object.values(
+        workflow.jobs as Record<string, { steps: { env?: Record<string, string> }[] }>,
+      ).flatMap((j) => j.steps.map((s) => s.env ?? {}));
+      expect(envs.filter((env) => "QCDN_API_KEY" in env).map((env) => env.QCDN_API_KEY)).toEqual([
+        `\${{ secrets.${up.outputs.secretName} }}`,
+      ]);
 
       const again = await e.run("up");
       expect(again.steps.map((s) => s.op)).toEqual(["same", "same"]);
@@ -202,7 +228,9 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
         ["create", ENVIRONMENT_SECRET, "qcdn-api-key"],
         ["delete", ACTIONS_SECRET, "qcdn-api-key"],
       ]);
-      expect(e.world().github).toEqual({ "cdn-config/environments/production/QCDN_API_KEY": { value: second, writes: 1 } });
+      expect(e.world().github).toEqual({
+        "cdn-config/environments/production/QCDN_API_KEY": { value: second, writes: 1 },
+      });
       expect(secretValue(e.resource(ENVIRONMENT_SECRET, "qcdn-api-key").inputs.value)).toBe(second);
       e.expectNoPlainCopy(second);
 
@@ -230,13 +258,23 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       // The Deployment names the Secret and carries the keyId; the key itself is not in its state at all.
       const deployment = e.resource(DEPLOYMENT, "cdn-purger");
       expect(JSON.stringify(deployment).includes(first), "the Deployment's state holds the key").toBe(false);
-      expect(deployment.dependencies).toEqual(expect.arrayContaining([e.resource(API_KEY, "cdn-purger").urn, secret.urn]));
+      expect(deployment.dependencies).toEqual(
+        expect.arrayContaining([e.resource(API_KEY, "cdn-purger").urn, secret.urn]),
+      );
       const deploymentKey = `default/${deployment.outputs.metadata.name}`;
       expect(e.world().rollouts[deploymentKey]).toEqual([
-        { revision: 1, annotations: { "qwilt-api-key/key-id": firstKeyId }, pods: [{ container: "purger", env: { QCDN_API_KEY: first } }] },
+        {
+          revision: 1,
+          annotations: { "qwilt-api-key/key-id": firstKeyId },
+          pods: [{ container: "purger", env: { QCDN_API_KEY: first } }],
+        },
       ]);
       e.expectNoPlainCopy(first);
-      expect(up.outputs).toMatchObject({ secretName, deploymentName: deployment.outputs.metadata.name, keyId: firstKeyId });
+      expect(up.outputs).toMatchObject({
+        secretName,
+        deploymentName: deployment.outputs.metadata.name,
+        keyId: firstKeyId,
+      });
 
       const again = await e.run("up");
       expect(again.steps.map((s) => s.op)).toEqual(["same", "same", "same"]);
@@ -276,7 +314,9 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
         annotations: { "qwilt-api-key/key-id": secondKeyId },
         pods: [{ container: "purger", env: { QCDN_API_KEY: second } }],
       });
-      expect(Object.keys(world.kubernetes).filter((k) => k.startsWith("Secret/"))).toEqual([`Secret/default/${newName}`]);
+      expect(Object.keys(world.kubernetes).filter((k) => k.startsWith("Secret/"))).toEqual([
+        `Secret/default/${newName}`,
+      ]);
       e.expectNoPlainCopy(second);
 
       await e.run("destroy");
@@ -344,7 +384,11 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       expect(up.outputs).toEqual({ key: "[secret]", keyId: k1.keyId, expiresAt: k1.expiresAt, rotateAt: k1.rotateAt });
       e.expectNoPlainCopy(first);
 
-      const open = () => openEnvironment(definition, { [stackName]: e.stack.state().outputs }) as Record<string, Record<string, unknown>>;
+      const open = () =>
+        openEnvironment(definition, { [stackName]: e.stack.state().outputs }) as Record<
+          string,
+          Record<string, unknown>
+        >;
       let env = open();
       expect(secretValue(env.environmentVariables!.QCDN_API_KEY)).toBe(first);
       expect(env.environmentVariables!.QCDN_API_KEY_EXPIRES_AT).toBe(k1.expiresAt);
@@ -355,7 +399,9 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       // The ESC workflow opens this environment (the one the definition's header says to create) for QCDN_API_KEY.
       const envName = /esc env init (\S+)/.exec(definition)![1];
       const workflow = yaml.load(readFileSync(join(REPO, "examples/esc/esc-workflow.yml"), "utf8"));
-      const escSteps = Object.values(workflow.jobs as Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>)
+      const escSteps = Object.values(
+        workflow.jobs as Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>,
+      )
         .flatMap((j) => j.steps)
         .filter((s) => s.uses?.startsWith("pulumi/esc-action@"));
       expect(escSteps.map((s) => [s.with!.environment, s.with!.keys])).toEqual([[envName, "QCDN_API_KEY"]]);

@@ -33,7 +33,8 @@ type HarnessRun = Awaited<ReturnType<HarnessStack["up"]>>;
 type StepRun = HarnessRun & { api: SimRequest[] };
 
 /** [op, resource name] of each step, with what forced a replacement. */
-const stepsOf = (run: { steps: Step[] }) => run.steps.map((s) => (s.replaces ? [s.op, s.name, s.replaces] : [s.op, s.name]));
+const stepsOf = (run: { steps: Step[] }) =>
+  run.steps.map((s) => (s.replaces ? [s.op, s.name, s.replaces] : [s.op, s.name]));
 /** The writes of a step, in order: what it changed in Qwilt. */
 const writes = (api: SimRequest[]) => writesOf(api).map((r) => `${r.method} ${r.path}`);
 
@@ -58,7 +59,9 @@ beforeAll(async () => {
 afterAll(() => {
   if (build) removeProject(build);
   for (const [example, rows] of apiCallLog) {
-    console.log(`examples/${example}: API calls per step (* = a write endpoint, > = a step that wrote, (1×404) = answered 404 once):\n${callTable(rows)}`);
+    console.log(
+      `examples/${example}: API calls per step (* = a write endpoint, > = a step that wrote, (1×404) = answered 404 once):\n${callTable(rows)}`,
+    );
   }
 });
 
@@ -74,7 +77,10 @@ class ExampleStack {
     private readonly secrets: Set<string>,
   ) {
     this.projectDir = compiledExampleProject(inject("tarball"), build, example);
-    this.stack = new HarnessStack({ projectDir: this.projectDir, providerConfig: { ...providerConfig, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url } });
+    this.stack = new HarnessStack({
+      projectDir: this.projectDir,
+      providerConfig: { ...providerConfig, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url },
+    });
   }
 
   /** Runs one step, records its API calls (under the example's table), and checks that it printed no secret. */
@@ -87,14 +93,16 @@ class ExampleStack {
     const table = this.example.split("/")[0]!;
     if (!apiCallLog.has(table)) apiCallLog.set(table, []);
     apiCallLog.get(table)!.push({ label: `${this.example}: ${label}`, requests: api });
-    for (const s of this.secrets) expect(result.output.includes(s), `${this.example}: ${label} printed a secret`).toBe(false);
+    for (const s of this.secrets)
+      expect(result.output.includes(s), `${this.example}: ${label} printed a secret`).toBe(false);
     return Object.assign(result, { api });
   }
 
   /** Every key the state holds joins the secrets no later run may print. */
   private collectKeys() {
     if (!existsSync(this.stack.stateFile)) return;
-    for (const r of this.state().resources) if (typeof reveal(r.outputs.key) === "string") this.secrets.add(reveal(r.outputs.key));
+    for (const r of this.state().resources)
+      if (typeof reveal(r.outputs.key) === "string") this.secrets.add(reveal(r.outputs.key));
   }
 
   state(): StackState {
@@ -153,7 +161,10 @@ class ExampleStack {
  * credential: the bootstrap key), and always cleans up. No run may print the simulator's
  * credentials or any key a stack holds.
  */
-async function withSimulator(o: SimulatorOptions, body: (sim: Simulator, open: (e: Example, providerConfig?: Record<string, string>) => ExampleStack) => Promise<void>) {
+async function withSimulator(
+  o: SimulatorOptions,
+  body: (sim: Simulator, open: (e: Example, providerConfig?: Record<string, string>) => ExampleStack) => Promise<void>,
+) {
   const sim = await startSimulator(o);
   const secrets = new Set([sim.bootstrapKey, sim.user.password]);
   const stacks: ExampleStack[] = [];
@@ -171,7 +182,11 @@ async function withSimulator(o: SimulatorOptions, body: (sim: Simulator, open: (
 }
 
 /** The simulator's view of a key the stack made, from its outputs. */
-function simKey(o: Record<string, any>, permission: "MediaViewer" | "MediaEditor", createdBy = "admin@example.com"): SimKey {
+function simKey(
+  o: Record<string, any>,
+  permission: "MediaViewer" | "MediaEditor",
+  createdBy = "admin@example.com",
+): SimKey {
   return {
     orgId: o.organization,
     keyId: o.keyId,
@@ -194,7 +209,12 @@ function simKey(o: Record<string, any>, permission: "MediaViewer" | "MediaEditor
  * follows before the reader runs again. `counts` is what the consumer got, by status; `readerUp` and
  * `consume` carry on from there.
  */
-async function rotateWithReaderADayLate(sim: Simulator, open: (e: Example) => ExampleStack, overlapDays: number, o: { preview?: boolean } = {}) {
+async function rotateWithReaderADayLate(
+  sim: Simulator,
+  open: (e: Example) => ExampleStack,
+  overlapDays: number,
+  o: { preview?: boolean } = {},
+) {
   const e = open("overlap");
   Object.assign(e.stack.config, { validForDays: "10", rotateBeforeDays: "3", overlapDays: String(overlapDays) });
   const reader = open("consumer/reader");
@@ -241,7 +261,10 @@ async function rotateWithReaderADayLate(sim: Simulator, open: (e: Example) => Ex
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Validity and rotation lead of a key's outputs, in days. */
-const days = (o: Record<string, any>) => [(Date.parse(o.expiresAt) - Date.parse(o.createdAt)) / DAY, (Date.parse(o.expiresAt) - Date.parse(o.rotateAt)) / DAY];
+const days = (o: Record<string, any>) => [
+  (Date.parse(o.expiresAt) - Date.parse(o.createdAt)) / DAY,
+  (Date.parse(o.expiresAt) - Date.parse(o.rotateAt)) / DAY,
+];
 
 // Each run is two processes (the program, the plugin) that load Pulumi: give a few runs room on a busy machine.
 describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => {
@@ -255,8 +278,17 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
       const k = e.resource("reporting").outputs;
       expect(k.name).toMatch(AUTO_NAME("reporting"));
       expect(days(k)).toEqual([90, 30]);
-      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([simKey({ ...k, description: "Read-only key for the CDN reporting job" }, "MediaViewer")]);
-      expect(up.outputs).toEqual({ key: "[secret]", name: k.name, keyId: k.keyId, organization: "org-1", expiresAt: k.expiresAt, rotateAt: k.rotateAt });
+      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([
+        simKey({ ...k, description: "Read-only key for the CDN reporting job" }, "MediaViewer"),
+      ]);
+      expect(up.outputs).toEqual({
+        key: "[secret]",
+        name: k.name,
+        keyId: k.keyId,
+        organization: "org-1",
+        expiresAt: k.expiresAt,
+        rotateAt: k.rotateAt,
+      });
       expect(e.state().outputs.key).toEqual(secret(e.key("reporting")));
 
       await e.upAgainChangesNothing();
@@ -275,8 +307,15 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
       expect(first.name).toMatch(AUTO_NAME("cdn-deployer"));
       expect(days(first)).toEqual([10, 3]);
       const description = "CDN configuration pipeline; replaced by the nightly pulumi up";
-      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([simKey({ ...first, description }, "MediaEditor")]);
-      expect(up.outputs).toEqual({ key: "[secret]", name: first.name, expiresAt: first.expiresAt, rotateAt: first.rotateAt });
+      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([
+        simKey({ ...first, description }, "MediaEditor"),
+      ]);
+      expect(up.outputs).toEqual({
+        key: "[secret]",
+        name: first.name,
+        expiresAt: first.expiresAt,
+        rotateAt: first.rotateAt,
+      });
       const firstKey = e.key("cdn-deployer");
 
       // Day 6, a nightly run: rotateAt (day 7) is still ahead.
@@ -300,8 +339,15 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
       expect(days(now)).toEqual([10, 3]);
       expect(e.key("cdn-deployer")).not.toBe(firstKey);
       expect(sim.keys().find((k) => k.keyId === first.keyId)?.revoked).toBe(true);
-      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([simKey({ ...now, description }, "MediaEditor")]);
-      expect(rotate.outputs).toEqual({ key: "[secret]", name: now.name, expiresAt: now.expiresAt, rotateAt: now.rotateAt });
+      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([
+        simKey({ ...now, description }, "MediaEditor"),
+      ]);
+      expect(rotate.outputs).toEqual({
+        key: "[secret]",
+        name: now.name,
+        expiresAt: now.expiresAt,
+        rotateAt: now.rotateAt,
+      });
       expect(e.state().outputs.key).toEqual(secret(e.key("cdn-deployer")));
 
       await e.destroyRevokes([now.keyId]);
@@ -320,8 +366,16 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
       const key = e.key("cdn-purger");
       expect(k.name).toMatch(AUTO_NAME("cdn-purger"));
       expect(days(k)).toEqual([30, 15]);
-      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([simKey({ ...k, description: "Key of the nightly cache purge job" }, "MediaEditor")]);
-      expect(up.outputs).toEqual({ key: "[secret]", keyId: k.keyId, expiresAt: k.expiresAt, rotateAt: k.rotateAt, keyFilePath: "qwilt-api-key.secret" });
+      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap")).toEqual([
+        simKey({ ...k, description: "Key of the nightly cache purge job" }, "MediaEditor"),
+      ]);
+      expect(up.outputs).toEqual({
+        key: "[secret]",
+        keyId: k.keyId,
+        expiresAt: k.expiresAt,
+        rotateAt: k.rotateAt,
+        keyFilePath: "qwilt-api-key.secret",
+      });
       expect(e.state().outputs.key).toEqual(secret(key));
 
       // The consumer got the key as a secret input, and keeps only its hash; the file holds the key, 0600.
@@ -381,9 +435,15 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
         [180, 30],
       ]);
       expect(sim.liveKeys("acme-prod").filter((x) => x.name !== "bootstrap")).toEqual([
-        simKey({ ...production, description: "Monitoring reads the production organization" }, "MediaViewer", user.email),
+        simKey(
+          { ...production, description: "Monitoring reads the production organization" },
+          "MediaViewer",
+          user.email,
+        ),
       ]);
-      expect(sim.liveKeys("acme-staging")).toEqual([simKey({ ...staging, description: "Monitoring reads the staging organization" }, "MediaViewer", user.email)]);
+      expect(sim.liveKeys("acme-staging")).toEqual([
+        simKey({ ...staging, description: "Monitoring reads the staging organization" }, "MediaViewer", user.email),
+      ]);
       expect(up.outputs).toEqual({
         monitoringKeys: { production: "[secret]", staging: "[secret]" },
         monitoringKeyInfo: {
@@ -391,12 +451,20 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
           staging: { organization: "acme-staging", keyId: staging.keyId, expiresAt: staging.expiresAt },
         },
       });
-      expect(e.state().outputs.monitoringKeys).toEqual({ production: secret(e.key("monitoring-production")), staging: secret(e.key("monitoring-staging")) });
+      expect(e.state().outputs.monitoringKeys).toEqual({
+        production: secret(e.key("monitoring-production")),
+        staging: secret(e.key("monitoring-staging")),
+      });
 
       await e.upAgainChangesNothing();
       const destroy = await e.destroyRevokes([production.keyId, staging.keyId]);
       // Each revoke in its own organization (key ids are per organization, so both may be "2").
-      expect(destroy.api.filter((r) => r.method === "DELETE").map((r) => r.orgId).sort()).toEqual(["acme-prod", "acme-staging"]);
+      expect(
+        destroy.api
+          .filter((r) => r.method === "DELETE")
+          .map((r) => r.orgId)
+          .sort(),
+      ).toEqual(["acme-prod", "acme-staging"]);
     });
   });
 
@@ -435,7 +503,12 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
         simKey({ ...dashboard, description: "Key of the dashboard service (viewer)" }, "MediaViewer"),
         simKey({ ...logs, description: "Key of the log-export service (viewer)" }, "MediaViewer"),
       ]);
-      const info = (o: any) => ({ permission: o.permission, keyId: o.keyId, expiresAt: o.expiresAt, rotateAt: o.rotateAt });
+      const info = (o: any) => ({
+        permission: o.permission,
+        keyId: o.keyId,
+        expiresAt: o.expiresAt,
+        rotateAt: o.rotateAt,
+      });
       expect(up.outputs).toEqual({
         serviceKeys: { "cache-warmer": "[secret]", dashboard: "[secret]", "log-export": "[secret]" },
         serviceKeyInfo: { "cache-warmer": info(warmer), dashboard: info(dashboard), "log-export": info(logs) },
@@ -452,7 +525,12 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
         ["delete", "svc-dashboard"],
       ]);
       expect(writes(drop.api)).toEqual([`DELETE ${KEYS}/${dashboard.keyId}`]);
-      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap").map((k) => k.keyId)).toEqual([warmer.keyId, logs.keyId]);
+      expect(
+        sim
+          .liveKeys()
+          .filter((x) => x.name !== "bootstrap")
+          .map((k) => k.keyId),
+      ).toEqual([warmer.keyId, logs.keyId]);
       expect(out("cache-warmer")).toEqual(warmer);
       expect(out("log-export")).toEqual(logs);
       expect(drop.outputs).toEqual({
@@ -475,7 +553,12 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
         expect(writes(rotate.api)).toEqual([`POST ${KEYS}`, `DELETE ${KEYS}/${first.keyId}`]);
         controlCounts = counts;
       });
-      const { e, counts, first, rotated, preview, rotate, readerUp, consume, label } = await rotateWithReaderADayLate(sim, open, 2, { preview: true });
+      const { e, counts, first, rotated, preview, rotate, readerUp, consume, label } = await rotateWithReaderADayLate(
+        sim,
+        open,
+        2,
+        { preview: true },
+      );
       const second = rotated.outputs;
       // The reader runs a day late and hands on the new key; past previousRevokeAt (the rotation + 2 days) the producer runs again.
       expect(await readerUp("a day after the rotation")).toBe(e.key("shared-reporting"));
@@ -501,14 +584,25 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
       expect(stepsOf(preview!)).toEqual([["update", "shared-reporting"]]);
       expect(preview!.api).toEqual([]);
       const rotateAtPassed = `key org-1/${first.keyId} ("${first.name}") is due for rotation: its rotateAt ${first.rotateAt} has passed (it expires at ${first.expiresAt}): `;
-      const inPlace = "`pulumi up` rotates it in place (a new key is made and waited for until it works; this one keeps working as the previous key until about ";
+      const inPlace =
+        "`pulumi up` rotates it in place (a new key is made and waited for until it works; this one keeps working as the previous key until about ";
       const said = (run: StepRun) => run.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message);
-      expect(said(preview!)).toEqual([expect.stringMatching(new RegExp(`^${esc(rotateAtPassed + inPlace)}\\S+ \\(overlapDays: 2\\), and the first \`pulumi up\` after that revokes it\\)$`))]);
+      expect(said(preview!)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^${esc(rotateAtPassed + inPlace)}\\S+ \\(overlapDays: 2\\), and the first \`pulumi up\` after that revokes it\\)$`,
+          ),
+        ),
+      ]);
       // The rotation was an update of the same resource: the new key current, the old one kept as the previous key.
       expect(said(rotate)).toEqual(said(preview!).map(() => expect.stringContaining(rotateAtPassed + inPlace)));
       expect(stepsOf(rotate)).toEqual([["update", "shared-reporting"]]);
       expect(writes(rotate.api)).toEqual([`POST ${KEYS}`]);
-      expect(second).toMatchObject({ previousKeyId: first.keyId, previousName: first.name, previousExpiresAt: first.expiresAt });
+      expect(second).toMatchObject({
+        previousKeyId: first.keyId,
+        previousName: first.name,
+        previousExpiresAt: first.expiresAt,
+      });
       expect(second.previousRevokeAt).toBe(new Date(Date.parse(second.createdAt) + 2 * DAY).toISOString());
       expect(rotated.id).toBe(`org-1/${first.keyId}`);
       expect(isSecret(rotated.outputs.previousKey)).toBe(true);
@@ -529,8 +623,18 @@ describe("examples/ through the lifecycle harness", { timeout: 120_000 }, () => 
           message: `previous key org-1/${first.keyId} ("${first.name}") is revoked by \`pulumi up\`: its previousRevokeAt ${second.previousRevokeAt} has passed`,
         }),
       );
-      expect(later.outputs).toEqual({ key: "[secret]", keyId: second.keyId, expiresAt: second.expiresAt, rotateAt: second.rotateAt });
-      expect(sim.liveKeys().filter((x) => x.name !== "bootstrap").map((k) => k.keyId)).toEqual([second.keyId]);
+      expect(later.outputs).toEqual({
+        key: "[secret]",
+        keyId: second.keyId,
+        expiresAt: second.expiresAt,
+        rotateAt: second.rotateAt,
+      });
+      expect(
+        sim
+          .liveKeys()
+          .filter((x) => x.name !== "bootstrap")
+          .map((k) => k.keyId),
+      ).toEqual([second.keyId]);
       await e.destroyRevokes([second.keyId]);
     }));
 });

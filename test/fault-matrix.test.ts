@@ -34,7 +34,17 @@ const FAULTS = {
 } satisfies Record<string, FaultRule>;
 type FaultName = keyof typeof FAULTS;
 // Spelled out: Object.keys would list the integer-like "500" before "429 + Retry-After".
-const FAULT_NAMES: FaultName[] = ["429 + Retry-After", "500", "502", "503", "delay > timeout", "reset", "malformed body", "schema violation", "lost answer"];
+const FAULT_NAMES: FaultName[] = [
+  "429 + Retry-After",
+  "500",
+  "502",
+  "503",
+  "delay > timeout",
+  "reset",
+  "malformed body",
+  "schema violation",
+  "lost answer",
+];
 
 type Op = "create" | "activate" | "rotate" | "read" | "delete" | "login";
 const OPS: Op[] = ["create", "activate", "rotate", "read", "delete", "login"];
@@ -110,8 +120,10 @@ const statusLine = (fault: FaultName) => `${status(fault)} ${STATUS_CODES[status
 const TEMPORARY = {
   rate: "This looks temporary (Qwilt is limiting the request rate)",
   server: "This looks temporary (Qwilt had a server error)",
-  timeout: "This looks temporary (Qwilt did not answer in time; qwilt:timeoutMs / QWILT_TIMEOUT_MS sets how long to wait)",
-  connection: "This looks temporary (the connection to Qwilt broke; check the network and qwilt:usersUrl / qwilt:loginUrl)",
+  timeout:
+    "This looks temporary (Qwilt did not answer in time; qwilt:timeoutMs / QWILT_TIMEOUT_MS sets how long to wait)",
+  connection:
+    "This looks temporary (the connection to Qwilt broke; check the network and qwilt:usersUrl / qwilt:loginUrl)",
 };
 const CONNECTION = "connection failed — [^()]+(?: \\([A-Z_]+\\))?";
 
@@ -119,26 +131,40 @@ const CONNECTION = "connection failed — [^()]+(?: \\([A-Z_]+\\))?";
 function expectedError(op: Op, fault: FaultName, c: { name: string; id: string; keyId: string }): string | RegExp {
   const up = ": run `pulumi up` again.";
   const again = ": run the command again.";
-  const reportUp = "Run `pulumi up` again; if it happens again, Qwilt's API may have changed or a proxy is mangling its answers: please report it.";
-  const reportAgain = "Run the command again; if it happens again, Qwilt's API may have changed or a proxy is mangling its answers: please report it.";
-  const kind = status(fault) === 429 ? "rate" : status(fault) ? "server" : fault === "delay > timeout" ? "timeout" : "connection";
+  const reportUp =
+    "Run `pulumi up` again; if it happens again, Qwilt's API may have changed or a proxy is mangling its answers: please report it.";
+  const reportAgain =
+    "Run the command again; if it happens again, Qwilt's API may have changed or a proxy is mangling its answers: please report it.";
+  const kind =
+    status(fault) === 429 ? "rate" : status(fault) ? "server" : fault === "delay > timeout" ? "timeout" : "connection";
   if (op === "create" || op === "rotate") {
-    if (fault === "429 + Retry-After") return `POST /api/1/api-keys: ${statusLine(fault)}. No key was created. ${TEMPORARY.rate}${up}`;
+    if (fault === "429 + Retry-After")
+      return `POST /api/1/api-keys: ${statusLine(fault)}. No key was created. ${TEMPORARY.rate}${up}`;
     const twice = `Creating key "${c.name}" failed twice without a clear answer (last: POST /api/1/api-keys: `;
     const none = `No key named "${c.name}" was made, so nothing is left behind.`;
     const two = `Qwilt had made 2 key(s) named "${c.name}" all the same; they were found by name and revoked (a key comes only in the answer that was lost, so it cannot be used), so nothing is left behind.`;
     if (status(fault)) return `${twice}${statusLine(fault)}). ${none} ${TEMPORARY.server}${up}`;
-    if (fault === "delay > timeout") return `${twice}no answer within ${TIMEOUT_MS} ms). ${two} ${TEMPORARY.timeout}${up}`;
-    if (fault === "malformed body") return `${twice}unexpected response — the 200 answer is not JSON (23 characters)). ${none} ${reportUp}`;
-    if (fault === "schema violation") return new RegExp(`^${esc(twice)}unexpected response — keyId: .*\\)\\. ${esc(two)} ${esc(reportUp)}$`);
-    return new RegExp(`^${esc(twice)}${CONNECTION}\\)\\. ${esc(fault === "reset" ? none : two)} ${esc(TEMPORARY.connection + up)}$`);
+    if (fault === "delay > timeout")
+      return `${twice}no answer within ${TIMEOUT_MS} ms). ${two} ${TEMPORARY.timeout}${up}`;
+    if (fault === "malformed body")
+      return `${twice}unexpected response — the 200 answer is not JSON (23 characters)). ${none} ${reportUp}`;
+    if (fault === "schema violation")
+      return new RegExp(`^${esc(twice)}unexpected response — keyId: .*\\)\\. ${esc(two)} ${esc(reportUp)}$`);
+    return new RegExp(
+      `^${esc(twice)}${CONNECTION}\\)\\. ${esc(fault === "reset" ? none : two)} ${esc(TEMPORARY.connection + up)}$`,
+    );
   }
   if (op === "activate") {
     const head = `^key ${esc(c.id)} \\("${esc(c.name)}"\\) was created but seeing whether it works failed: GET /api/1/api-keys: `;
-    const tail = "\\. Pulumi keeps tracking the key \\(activationPending\\); the next `pulumi up` waits for it again before handing it on\\. ";
+    const tail =
+      "\\. Pulumi keeps tracking the key \\(activationPending\\); the next `pulumi up` waits for it again before handing it on\\. ";
     if (status(fault)) return new RegExp(`${head}${esc(statusLine(fault))}${tail}${esc(TEMPORARY[kind] + up)}$`);
-    if (fault === "delay > timeout") return new RegExp(`${head}no answer within ${TIMEOUT_MS} ms${tail}${esc(TEMPORARY.timeout + up)}$`);
-    if (fault === "malformed body") return new RegExp(`${head}unexpected response — the 200 answer is not JSON \\(23 characters\\)${tail}${esc(reportUp)}$`);
+    if (fault === "delay > timeout")
+      return new RegExp(`${head}no answer within ${TIMEOUT_MS} ms${tail}${esc(TEMPORARY.timeout + up)}$`);
+    if (fault === "malformed body")
+      return new RegExp(
+        `${head}unexpected response — the 200 answer is not JSON \\(23 characters\\)${tail}${esc(reportUp)}$`,
+      );
     if (fault === "schema violation") return new RegExp(`${head}unexpected response — .*${tail}${esc(reportUp)}$`);
     return new RegExp(`${head}${CONNECTION}${tail}${esc(TEMPORARY.connection + up)}$`);
   }
@@ -146,29 +172,44 @@ function expectedError(op: Op, fault: FaultName, c: { name: string; id: string; 
     const head = `^Could not read key "${esc(c.name)}" \\(${esc(c.id)}\\): GET /api/1/api-keys(?:/${c.keyId})?: `;
     const tail = "\\. The stack's state is unchanged\\. ";
     if (status(fault)) return new RegExp(`${head}${esc(statusLine(fault))}${tail}${esc(TEMPORARY[kind] + again)}$`);
-    if (fault === "delay > timeout") return new RegExp(`${head}no answer within ${TIMEOUT_MS} ms${tail}${esc(TEMPORARY.timeout + again)}$`);
-    if (fault === "malformed body") return new RegExp(`${head}unexpected response — the 200 answer is not JSON \\(23 characters\\)${tail}${esc(reportAgain)}$`);
-    if (fault === "schema violation") return new RegExp(`${head}unexpected response — .*keyId: .*${tail}${esc(reportAgain)}$`);
+    if (fault === "delay > timeout")
+      return new RegExp(`${head}no answer within ${TIMEOUT_MS} ms${tail}${esc(TEMPORARY.timeout + again)}$`);
+    if (fault === "malformed body")
+      return new RegExp(
+        `${head}unexpected response — the 200 answer is not JSON \\(23 characters\\)${tail}${esc(reportAgain)}$`,
+      );
+    if (fault === "schema violation")
+      return new RegExp(`${head}unexpected response — .*keyId: .*${tail}${esc(reportAgain)}$`);
     return new RegExp(`${head}${CONNECTION}${tail}${esc(TEMPORARY.connection + again)}$`);
   }
   if (op === "delete") {
     const head = `Could not revoke key "${c.name}" (${c.id}): `;
     const kept = ". Pulumi keeps tracking it. ";
-    if (fault === "429 + Retry-After") return `${head}DELETE /api/1/api-keys/${c.keyId}: ${statusLine(fault)}${kept}${TEMPORARY.rate}${again}`;
-    if (status(fault)) return `${head}DELETE /api/1/api-keys/${c.keyId}: ${statusLine(fault)}, and the key is still live${kept}${TEMPORARY.server}${again}`;
+    if (fault === "429 + Retry-After")
+      return `${head}DELETE /api/1/api-keys/${c.keyId}: ${statusLine(fault)}${kept}${TEMPORARY.rate}${again}`;
+    if (status(fault))
+      return `${head}DELETE /api/1/api-keys/${c.keyId}: ${statusLine(fault)}, and the key is still live${kept}${TEMPORARY.server}${again}`;
     if (fault === "malformed body") {
       return `${head}Qwilt answered the revoke with success twice, but the key is still live${kept}Run the command again; if it keeps failing, revoke the key in Qwilt's web UI and run \`pulumi refresh\`.`;
     }
-    return new RegExp(`^${esc(head)}DELETE /api/1/api-keys/${c.keyId}: ${CONNECTION}, and the key is still live${esc(kept + TEMPORARY.connection + again)}$`);
+    return new RegExp(
+      `^${esc(head)}DELETE /api/1/api-keys/${c.keyId}: ${CONNECTION}, and the key is still live${esc(kept + TEMPORARY.connection + again)}$`,
+    );
   }
-  if (fault === "malformed body") return "GET /login: answered 200, but a successful login answers 302 with a cqloudLoginToken cookie; check qwilt:loginUrl / QWILT_LOGIN_URL";
+  if (fault === "malformed body")
+    return "GET /login: answered 200, but a successful login answers 302 with a cqloudLoginToken cookie; check qwilt:loginUrl / QWILT_LOGIN_URL";
   if (status(fault)) return `GET /login: ${statusLine(fault)}. No key was created. ${TEMPORARY[kind]}${up}`;
-  if (fault === "delay > timeout") return `GET /login: no answer within ${TIMEOUT_MS} ms. No key was created. ${TEMPORARY.timeout}${up}`;
+  if (fault === "delay > timeout")
+    return `GET /login: no answer within ${TIMEOUT_MS} ms. No key was created. ${TEMPORARY.timeout}${up}`;
   return new RegExp(`^GET /login: ${CONNECTION}\\. No key was created\\. ${esc(TEMPORARY.connection + up)}$`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 /** One operation's row of the matrix: its own simulator and plugin process, so the groups run side by side. */
 class Group {
@@ -177,29 +218,55 @@ class Group {
   readonly cells: Record<string, string> = {};
   readonly problems: string[] = [];
 
-  private constructor(readonly op: Op, readonly sim: Simulator, readonly plugin: PluginProcess, readonly provider: string) {}
+  private constructor(
+    readonly op: Op,
+    readonly sim: Simulator,
+    readonly plugin: PluginProcess,
+    readonly provider: string,
+  ) {}
 
   static async start(op: Op, provider: string): Promise<Group> {
     const sim = await startSimulator();
     const plugin = await startPlugin(inject("packedProject"), TUNING);
     // The login row logs in with username/password; the others use an API key.
-    const creds: Record<string, string> = op === "login" ? { "qwilt:username": sim.user.email, "qwilt:password": sim.user.password } : { "qwilt:apiKey": sim.bootstrapKey };
+    const creds: Record<string, string> =
+      op === "login"
+        ? { "qwilt:username": sim.user.email, "qwilt:password": sim.user.password }
+        : { "qwilt:apiKey": sim.bootstrapKey };
     await plugin.configure({ ...creds, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url });
     return new Group(op, sim, plugin, provider);
   }
 
   /** Live keys (bootstrap aside) and the keys in state, as sorted `org/keyId` lists. */
   liveIds(): string[] {
-    return this.sim.liveKeys().filter((k) => k.name !== "bootstrap").map((k) => `${k.orgId}/${k.keyId}`).sort();
+    return this.sim
+      .liveKeys()
+      .filter((k) => k.name !== "bootstrap")
+      .map((k) => `${k.orgId}/${k.keyId}`)
+      .sort();
   }
   /** Each resource's current key and, after a rotation in place, its previous key. */
   stateIds(): string[] {
-    return [...this.state.values()].flatMap((p) => [p.keyId, p.previousKeyId].filter((k) => k !== undefined).map((k) => `${p.organization}/${k}`)).sort();
+    return [...this.state.values()]
+      .flatMap((p) => [p.keyId, p.previousKeyId].filter((k) => k !== undefined).map((k) => `${p.organization}/${k}`))
+      .sort();
   }
 
   async createKey(name: string, extra: Props = {}): Promise<{ id: string; properties: Props }> {
     const urn = urnOf(name);
-    const checked = await this.plugin.check(urn, {}, { permission: "viewer", validForDays: 7, name, waitForActivation: false, ...extra, __resourceName: name, __provider: this.provider });
+    const checked = await this.plugin.check(
+      urn,
+      {},
+      {
+        permission: "viewer",
+        validForDays: 7,
+        name,
+        waitForActivation: false,
+        ...extra,
+        __resourceName: name,
+        __provider: this.provider,
+      },
+    );
     if (checked.failures.length) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
     const created = await this.plugin.create(urn, checked.inputs);
     this.state.set(created.id, created.properties);
@@ -230,14 +297,25 @@ class Group {
         id = (await this.createKey(name, extra)).id;
       } else if (op === "rotate") {
         const urn = urnOf(name);
-        const news = { permission: "viewer", validForDays: 7, name, waitForActivation: false, overlapDays: 1, description: "rotated", __resourceName: name, __provider: this.provider };
+        const news = {
+          permission: "viewer",
+          validForDays: 7,
+          name,
+          waitForActivation: false,
+          overlapDays: 1,
+          description: "rotated",
+          __resourceName: name,
+          __provider: this.provider,
+        };
         const { inputs } = await this.plugin.check(urn, target!.properties, news);
         const { properties } = await this.plugin.update(urn, target!.id, target!.properties, inputs);
-        if (properties.previousKeyId !== target!.properties.keyId) this.problems.push(`${name}: the old key is not the previous key`);
+        if (properties.previousKeyId !== target!.properties.keyId)
+          this.problems.push(`${name}: the old key is not the previous key`);
         this.state.set(target!.id, properties);
       } else if (op === "read") {
         const read = await this.plugin.read(urnOf(name), target!.id, target!.properties);
-        if (read.id !== target!.id || read.properties.key !== target!.properties.key) this.problems.push(`${name}: read changed the resource`);
+        if (read.id !== target!.id || read.properties.key !== target!.properties.key)
+          this.problems.push(`${name}: read changed the resource`);
       } else {
         await this.plugin.delete(urnOf(name), target!.id, target!.properties);
         this.state.delete(target!.id);
@@ -249,7 +327,8 @@ class Group {
       if (e.initFailure?.id) this.state.set(e.initFailure.id, e.initFailure.properties);
       id = e.initFailure?.id || id;
       // A key made but not known to work is tracked, and marked so that the next up waits for it again.
-      if (op === "activate" && e.initFailure?.properties.activationPending !== true) this.problems.push(`${name}: not an init failure marked activationPending: ${e.message}`);
+      if (op === "activate" && e.initFailure?.properties.activationPending !== true)
+        this.problems.push(`${name}: not an init failure marked activationPending: ${e.message}`);
     }
     const elapsed = Date.now() - started;
     sim.faults.clear();
@@ -257,7 +336,11 @@ class Group {
     if (fault === "delay > timeout") await sleep(DELAY_MS + 150);
 
     const route = ROUTES[op];
-    const onRoute = sim.requests.filter((r) => r.method === route.method && (route.path.endsWith("*") ? r.path.startsWith(route.path.slice(0, -1)) : r.path === route.path));
+    const onRoute = sim.requests.filter(
+      (r) =>
+        r.method === route.method &&
+        (route.path.endsWith("*") ? r.path.startsWith(route.path.slice(0, -1)) : r.path === route.path),
+    );
     let cell = `${error ? "error" : "ok"} ×${onRoute.length}`;
     if (op === "create" || op === "rotate") {
       const listed = sim.requests.filter((r) => r.method === "GET" && r.path === "/api/1/api-keys").length;
@@ -268,18 +351,21 @@ class Group {
     this.cells[`${fault}|${mode}`] = cell;
 
     const expectedCell = EXPECTED[op][fault][mode === "once" ? 0 : 1];
-    if (cell !== expectedCell) this.problems.push(`${name}: outcome ${cell}, expected ${expectedCell}${error ? ` (${error.message})` : ""}`);
+    if (cell !== expectedCell)
+      this.problems.push(`${name}: outcome ${cell}, expected ${expectedCell}${error ? ` (${error.message})` : ""}`);
     if (error) {
       const keyId = target?.properties.keyId ?? "";
       const want = expectedError(op, fault, { name, id, keyId });
       const matches = typeof want === "string" ? error.message === want : want.test(error.message);
       if (!matches) this.problems.push(`${name}: message\n    ${error.message}\n  expected\n    ${want}`);
     }
-    if (fault === "429 + Retry-After" && elapsed < 1000) this.problems.push(`${name}: Retry-After: 1 not honoured (${elapsed} ms)`);
+    if (fault === "429 + Retry-After" && elapsed < 1000)
+      this.problems.push(`${name}: Retry-After: 1 not honoured (${elapsed} ms)`);
     // The invariant: what lives in Qwilt is exactly what the state tracks.
     const live = this.liveIds();
     const tracked = this.stateIds();
-    if (JSON.stringify(live) !== JSON.stringify(tracked)) this.problems.push(`${name}: live keys ${live.join(",")} ≠ keys in state ${tracked.join(",")}`);
+    if (JSON.stringify(live) !== JSON.stringify(tracked))
+      this.problems.push(`${name}: live keys ${live.join(",")} ≠ keys in state ${tracked.join(",")}`);
   }
 
   /** Destroys what is left, without faults: nothing may remain. */
@@ -294,11 +380,23 @@ class Group {
   }
 }
 
-const rows: Record<Op, Record<string, string>> = { create: {}, activate: {}, rotate: {}, read: {}, delete: {}, login: {} };
+const rows: Record<Op, Record<string, string>> = {
+  create: {},
+  activate: {},
+  rotate: {},
+  read: {},
+  delete: {},
+  login: {},
+};
 
 function printMatrix(): void {
-  const cols = OPS.flatMap((op) => (["once", "always"] as Mode[]).map((mode) => ({ op, mode, title: `${op} (${mode})` })));
-  const table = [["fault", ...cols.map((c) => c.title)], ...FAULT_NAMES.map((f) => [f, ...cols.map((c) => rows[c.op][`${f}|${c.mode}`] ?? "-")])];
+  const cols = OPS.flatMap((op) =>
+    (["once", "always"] as Mode[]).map((mode) => ({ op, mode, title: `${op} (${mode})` })),
+  );
+  const table = [
+    ["fault", ...cols.map((c) => c.title)],
+    ...FAULT_NAMES.map((f) => [f, ...cols.map((c) => rows[c.op][`${f}|${c.mode}`] ?? "-")]),
+  ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   console.log(
@@ -324,22 +422,31 @@ describe("fault matrix: every fault × create, activation, rotation in place, re
   });
 
   for (const op of OPS) {
-    it.concurrent(`${op}: each fault once and always; live keys == state after every case`, { timeout: 180_000 }, async () => {
+    it.concurrent(`${op}: each fault once and always; live keys == state after every case`, {
+      timeout: 180_000,
+    }, async () => {
       const group = await Group.start(op, provider);
       try {
-        for (const fault of FAULT_NAMES) for (const mode of ["once", "always"] as Mode[]) await group.runCase(fault, mode);
+        for (const fault of FAULT_NAMES)
+          for (const mode of ["once", "always"] as Mode[]) await group.runCase(fault, mode);
       } finally {
         Object.assign(rows[op], group.cells);
         await group.finish();
       }
       expect(group.problems).toEqual([]);
-      expect(FAULT_NAMES.map((f) => [group.cells[`${f}|once`], group.cells[`${f}|always`]])).toEqual(FAULT_NAMES.map((f) => EXPECTED[op][f]));
+      expect(FAULT_NAMES.map((f) => [group.cells[`${f}|once`], group.cells[`${f}|always`]])).toEqual(
+        FAULT_NAMES.map((f) => EXPECTED[op][f]),
+      );
     });
   }
 });
 
 /** A plugin process of its own, configured like a user's stack, with the short timeout unless `env` says otherwise. */
-async function pluginFor(sim: Simulator, creds: Record<string, string>, env: NodeJS.ProcessEnv = TUNING): Promise<PluginProcess> {
+async function pluginFor(
+  sim: Simulator,
+  creds: Record<string, string>,
+  env: NodeJS.ProcessEnv = TUNING,
+): Promise<PluginProcess> {
   const plugin = await startPlugin(inject("packedProject"), env);
   await plugin.configure({ ...creds, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url });
   return plugin;
@@ -349,13 +456,30 @@ async function pluginFor(sim: Simulator, creds: Record<string, string>, env: Nod
 const PATIENT = { QWILT_TIMEOUT_MS: "15000", QWILT_MAX_RETRIES: String(MAX_RETRIES) };
 
 async function createThrough(plugin: PluginProcess, provider: string, name: string, extra: Props = {}) {
-  const checked = await plugin.check(urnOf(name), {}, { permission: "viewer", validForDays: 7, name, waitForActivation: false, ...extra, __resourceName: name, __provider: provider });
+  const checked = await plugin.check(
+    urnOf(name),
+    {},
+    {
+      permission: "viewer",
+      validForDays: 7,
+      name,
+      waitForActivation: false,
+      ...extra,
+      __resourceName: name,
+      __provider: provider,
+    },
+  );
   expect(checked.failures).toEqual([]);
   return plugin.create(urnOf(name), checked.inputs);
 }
 
 const calls = (sim: Simulator) => sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
-const liveNames = (sim: Simulator) => sim.liveKeys().filter((k) => k.name !== "bootstrap").map((k) => k.name).sort();
+const liveNames = (sim: Simulator) =>
+  sim
+    .liveKeys()
+    .filter((k) => k.name !== "bootstrap")
+    .map((k) => k.name)
+    .sort();
 
 describe("login through the plugin (username/password)", () => {
   let sim: Simulator;
@@ -367,13 +491,19 @@ describe("login through the plugin (username/password)", () => {
   afterAll(() => sim?.close());
 
   it("20 parallel creates share one login; a token the API stops accepting is renewed once, transparently; a refused fresh token is not retried in a loop", async () => {
-    const plugin = await pluginFor(sim, { "qwilt:username": sim.user.email, "qwilt:password": sim.user.password }, PATIENT);
+    const plugin = await pluginFor(
+      sim,
+      { "qwilt:username": sim.user.email, "qwilt:password": sim.user.password },
+      PATIENT,
+    );
     try {
       sim.clearRequests();
       const names = Array.from({ length: 20 }, (_, i) => `parallel-${String(i).padStart(2, "0")}`);
       const made = await Promise.all(names.map((n) => createThrough(plugin, provider, n)));
       expect(sim.requests.filter((r) => r.path === "/login")).toHaveLength(1);
-      expect(sim.requests.filter((r) => r.method === "POST" && r.auth === "bearer" && r.status === 201)).toHaveLength(20);
+      expect(sim.requests.filter((r) => r.method === "POST" && r.auth === "bearer" && r.status === 201)).toHaveLength(
+        20,
+      );
       expect(liveNames(sim)).toEqual(names);
 
       // The token's hour passes on the simulator's clock: the API answers 401, the client logs in once more, the create goes through.
@@ -389,7 +519,10 @@ describe("login through the plugin (username/password)", () => {
       // A fresh token refused as well: one renewal, then a clear error, not a loop.
       sim.clearRequests();
       sim.faults.add({ method: "POST", path: "/api/1/api-keys", status: 401, times: Infinity });
-      const refused = await createThrough(plugin, provider, "refused").then(() => undefined, (e: Error) => e);
+      const refused = await createThrough(plugin, provider, "refused").then(
+        () => undefined,
+        (e: Error) => e,
+      );
       sim.faults.clear();
       expect(refused?.message).toBe(
         "POST /api/1/api-keys: 401 Unauthorized — injected fault (the API refused a fresh login token; check that the user may manage API keys in this organization)",
@@ -404,14 +537,25 @@ describe("login through the plugin (username/password)", () => {
   });
 
   it("a wrong password: one login request however many creates ask, and an error that says what to fix", async () => {
-    const plugin = await pluginFor(sim, { "qwilt:username": sim.user.email, "qwilt:password": "not-the-password-1" }, PATIENT);
+    const plugin = await pluginFor(
+      sim,
+      { "qwilt:username": sim.user.email, "qwilt:password": "not-the-password-1" },
+      PATIENT,
+    );
     try {
       sim.clearRequests();
       const want =
         "GET /login: 401 Unauthorized — wrong username or password (the username/password were rejected; check qwilt:username / qwilt:password or QWILT_USERNAME / QWILT_PASSWORD)";
-      const first = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => createThrough(plugin, provider, `wrong-${i}`)));
-      const later = await createThrough(plugin, provider, "wrong-later").then(() => undefined, (e: Error) => e);
-      expect(first.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "created"))).toEqual(Array(5).fill(want));
+      const first = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) => createThrough(plugin, provider, `wrong-${i}`)),
+      );
+      const later = await createThrough(plugin, provider, "wrong-later").then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(first.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "created"))).toEqual(
+        Array(5).fill(want),
+      );
       expect(later?.message).toBe(want);
       // The refusal is remembered: asking again with the same password could only lock the account.
       expect(calls(sim)).toEqual(["GET /login 401"]);
@@ -429,20 +573,42 @@ describe("one plugin process survives operations that throw", () => {
     const plugin = await pluginFor(sim, { "qwilt:apiKey": sim.bootstrapKey });
     try {
       const failures: string[] = [];
-      const failed = (p: Promise<unknown>) => p.then(() => failures.push("(succeeded)"), (e: Error) => failures.push(e.message));
+      const failed = (p: Promise<unknown>) =>
+        p.then(
+          () => failures.push("(succeeded)"),
+          (e: Error) => failures.push(e.message),
+        );
 
       sim.faults.add({ method: "POST", path: "/api/1/api-keys", malformedBody: true, times: Infinity });
       await failed(createThrough(plugin, provider, "garbled"));
       sim.faults.clear();
       // The engine only sends checked inputs; a create that gets others anyway must fail cleanly.
-      await failed(plugin.create(urnOf("unchecked"), { permission: "root", validForDays: "x", name: "unchecked", __provider: provider }));
+      await failed(
+        plugin.create(urnOf("unchecked"), {
+          permission: "root",
+          validForDays: "x",
+          name: "unchecked",
+          __provider: provider,
+        }),
+      );
       // State without expiresAt (hand-edited): rotateAt cannot be computed.
-      await failed(plugin.update(urnOf("broken"), "org-1/99", { name: "broken", __provider: provider }, { name: "broken", rotateBeforeDays: 1, waitForActivation: false, __provider: provider }));
+      await failed(
+        plugin.update(
+          urnOf("broken"),
+          "org-1/99",
+          { name: "broken", __provider: provider },
+          { name: "broken", rotateBeforeDays: 1, waitForActivation: false, __provider: provider },
+        ),
+      );
       // A resource whose serialized provider is not JavaScript.
-      await failed(plugin.read(urnOf("alien"), "org-1/98", { name: "alien", keyId: "98", __provider: "exports.handler = {{" }));
+      await failed(
+        plugin.read(urnOf("alien"), "org-1/98", { name: "alien", keyId: "98", __provider: "exports.handler = {{" }),
+      );
 
-      expect(failures[0]).toMatch(/^Creating key "garbled" failed twice without a clear answer \(last: POST \/api\/1\/api-keys: unexpected response — the 200 answer is not JSON/);
-      expect(failures[1]).toBe('createKey: ttlDays must be a whole number of days from 1 to 365 (got x)');
+      expect(failures[0]).toMatch(
+        /^Creating key "garbled" failed twice without a clear answer \(last: POST \/api\/1\/api-keys: unexpected response — the 200 answer is not JSON/,
+      );
+      expect(failures[1]).toBe("createKey: ttlDays must be a whole number of days from 1 to 365 (got x)");
       expect(failures[2]).toMatch(/Invalid time value/);
       expect(failures[3]).toMatch(/Unexpected token|SyntaxError/);
 

@@ -36,7 +36,9 @@ export default function setup(project: TestProject) {
     try {
       const files = readdirSync(outputs);
       const leaks = files.filter((f) => JWT.test(readFileSync(join(outputs, f), "utf8")));
-      console.log(`secret hygiene: scanned the output of ${files.length} provider plugin processes: ${leaks.length ? `a key or token in ${leaks.join(", ")}` : "no key or token"}`);
+      console.log(
+        `secret hygiene: scanned the output of ${files.length} provider plugin processes: ${leaks.length ? `a key or token in ${leaks.join(", ")}` : "no key or token"}`,
+      );
       if (leaks.length) {
         process.exitCode = 1; // vitest reports a teardown error but would still exit 0
         throw new Error(`a provider plugin printed a key or token (see ${outputs}/${leaks[0]})`);

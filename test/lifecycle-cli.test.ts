@@ -11,7 +11,10 @@ import { apiCallLog, Scenario } from "./lifecycle/scenario";
 import { destroyTwice, firstUp, replaceOnChange } from "./lifecycle/shared-scenarios";
 
 const missing = pulumiMissing();
-if (missing) console.log(`Lifecycle scenarios with the real Pulumi CLI are skipped: ${missing}. The harness runs them (test/lifecycle.test.ts).`);
+if (missing)
+  console.log(
+    `Lifecycle scenarios with the real Pulumi CLI are skipped: ${missing}. The harness runs them (test/lifecycle.test.ts).`,
+  );
 
 /** Every CLI run starts Pulumi's engine, language host and plugin: give a scenario room. */
 const CLI_TIMEOUT = 10 * 60_000;
@@ -27,10 +30,25 @@ async function scenario(folder: string, body: (s: Scenario) => Promise<unknown>,
 
 describe.skipIf(missing !== undefined)("lifecycle with the real Pulumi CLI", () => {
   afterAll(() => {
-    if (apiCallLog.length > 0) console.log(`API calls per scenario step, real Pulumi CLI (* = a write endpoint, > = a step that wrote):\n${callTable(apiCallLog)}`);
+    if (apiCallLog.length > 0)
+      console.log(
+        `API calls per scenario step, real Pulumi CLI (* = a write endpoint, > = a step that wrote):\n${callTable(apiCallLog)}`,
+      );
   });
 
-  it("1. the first up creates every key, and the consumer holds its key", () => scenario("01-first-up", firstUp), CLI_TIMEOUT);
-  it("3. changing permission or validity replaces the key, new before old", () => scenario("03-replace", replaceOnChange, { uniqueNames: true }), CLI_TIMEOUT);
-  it("7. destroy revokes every key, and a second destroy is harmless", () => scenario("07-destroy", (s) => destroyTwice(s)), CLI_TIMEOUT);
+  it(
+    "1. the first up creates every key, and the consumer holds its key",
+    () => scenario("01-first-up", firstUp),
+    CLI_TIMEOUT,
+  );
+  it(
+    "3. changing permission or validity replaces the key, new before old",
+    () => scenario("03-replace", replaceOnChange, { uniqueNames: true }),
+    CLI_TIMEOUT,
+  );
+  it(
+    "7. destroy revokes every key, and a second destroy is harmless",
+    () => scenario("07-destroy", (s) => destroyTwice(s)),
+    CLI_TIMEOUT,
+  );
 });

@@ -18,7 +18,9 @@ const KEYS = "/api/1/api-keys";
 const { expectOk } = Scenario;
 
 afterAll(() => {
-  console.log(`API calls per step (the simulator's log; * = a write endpoint, > = a step that wrote):\n${callTable(apiCallLog)}`);
+  console.log(
+    `API calls per step (the simulator's log; * = a write endpoint, > = a step that wrote):\n${callTable(apiCallLog)}`,
+  );
 });
 
 describe("as the engine drives the provider (harness)", { timeout: 180_000 }, () => {
@@ -31,7 +33,9 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         expectOk(first);
         expect(first.providerSteps).toEqual(["create"]);
         const saved = (await s.stack.state()).defaultProvider!;
-        expect(saved.urn).toBe("urn:pulumi:dev::lifecycle-05-revoked-out-of-band::pulumi:providers:pulumi-nodejs::default");
+        expect(saved.urn).toBe(
+          "urn:pulumi:dev::lifecycle-05-revoked-out-of-band::pulumi:providers:pulumi-nodejs::default",
+        );
         expect(isSecret(saved.inputs["qwilt:apiKey"])).toBe(true);
 
         // The bootstrap key is replaced: a new one goes into the stack config, the old one is revoked.
@@ -44,7 +48,11 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         const refresh = await s.step("new qwilt:apiKey, refresh", (st) => st.refresh());
         expect(refresh.ok).toBe(false);
         expect(refresh.providerSteps).toEqual(["load"]);
-        expect(refresh.errors).toEqual([expect.stringMatching(/^deployer: refresh failed: Could not read key "deployer-[0-9a-f]{7}" \(org-1\/\d+\): GET \/api\/1\/api-keys: 401 Unauthorized/)]);
+        expect(refresh.errors).toEqual([
+          expect.stringMatching(
+            /^deployer: refresh failed: Could not read key "deployer-[0-9a-f]{7}" \(org-1\/\d+\): GET \/api\/1\/api-keys: 401 Unauthorized/,
+          ),
+        ]);
         expect((await s.resources()).map((r) => r.urn.split("::").pop()).sort()).toEqual(["deployer", "deployer-ci"]);
 
         // `pulumi up` registers the default provider with the new config and saves it.
@@ -117,7 +125,11 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         const activate = s.holdActivation();
         const failed = await s.step("up: validForDays 30 → 60, new key not active within 1 s", (st) => st.up());
         expect(failed.ok).toBe(false);
-        expect(failed.errors).toEqual([expect.stringMatching(/^deployer: create-replacement failed: key org-1\/\d+ \("deployer-[0-9a-f]{7}"\) was created but did not become active within 1 s/)]);
+        expect(failed.errors).toEqual([
+          expect.stringMatching(
+            /^deployer: create-replacement failed: key org-1\/\d+ \("deployer-[0-9a-f]{7}"\) was created but did not become active within 1 s/,
+          ),
+        ]);
         expect(stepsOf(failed)).toEqual([["create-replacement", "deployer", ["validForDays"]]]);
         const made = await s.resource("deployer");
         expect(made.initErrors).toHaveLength(1);
@@ -137,7 +149,9 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         // Seen to work (the list call made with it), then the old key is revoked.
         expect(writes(up.api)).toEqual([`DELETE ${KEYS}/${old.keyId}`]);
         expect(sequence(up.api).indexOf(`GET ${KEYS}`)).toBeGreaterThanOrEqual(0);
-        expect(sequence(up.api).indexOf(`GET ${KEYS}`)).toBeLessThan(sequence(up.api).indexOf(`DELETE ${KEYS}/${old.keyId}`));
+        expect(sequence(up.api).indexOf(`GET ${KEYS}`)).toBeLessThan(
+          sequence(up.api).indexOf(`DELETE ${KEYS}/${old.keyId}`),
+        );
         expect(s.ciSecret()).toEqual({ keyId: made.outputs.keyId, key: await s.key("deployer") });
         expect(s.liveKeys().map((k) => k.keyId)).toEqual([made.outputs.keyId]);
       },
@@ -159,7 +173,10 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
         const again = await s.step("up, timeout 2 → 1 s, still not active", (st) => st.up());
         expect(again.ok).toBe(false);
         expect(stepsOf(again)).toEqual([["update", "deployer"]]);
-        expect(again.steps![0]).toMatchObject({ diff: "~activationTimeoutSeconds", error: expect.stringMatching(/^deployer: update failed: .*did not become active within 1 s/) });
+        expect(again.steps![0]).toMatchObject({
+          diff: "~activationTimeoutSeconds",
+          error: expect.stringMatching(/^deployer: update failed: .*did not become active within 1 s/),
+        });
         const kept = await s.resource("deployer");
         expect(kept.inputs.activationTimeoutSeconds).toBe(2);
         expect(kept.outputs.activationTimeoutSeconds).toBe(1);

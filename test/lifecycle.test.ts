@@ -12,7 +12,14 @@ import { callCounts, callTable } from "./lifecycle/harness/api-calls.js";
 import type { StackState } from "./lifecycle/harness/state-file.js";
 import { reveal } from "./lifecycle/harness/wire.js";
 import { apiCallLog, harnessScenario as scenario, Scenario, stepsOf } from "./lifecycle/scenario";
-import { activationIndex, destroyTwice, firstUp, replaceOnChange, sequence, writes } from "./lifecycle/shared-scenarios";
+import {
+  activationIndex,
+  destroyTwice,
+  firstUp,
+  replaceOnChange,
+  sequence,
+  writes,
+} from "./lifecycle/shared-scenarios";
 
 const DAY = 24 * 60 * 60 * 1000;
 const KEYS = "/api/1/api-keys";
@@ -20,7 +27,9 @@ const { expectOk } = Scenario;
 const DEPLOYER = ["deployer", "deployer-ci"];
 
 afterAll(() => {
-  console.log(`API calls per scenario step (the simulator's log; * = a write endpoint, > = a step that wrote, (1×404) = answered 404 once):\n${callTable(apiCallLog)}`);
+  console.log(
+    `API calls per scenario step (the simulator's log; * = a write endpoint, > = a step that wrote, (1×404) = answered 404 once):\n${callTable(apiCallLog)}`,
+  );
 });
 
 // Each run is two processes (the program, the plugin) that load Pulumi: a scenario of four runs needs room on a busy machine.
@@ -34,7 +43,11 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
         ["create", "deployer"],
         ["create", "deployer-ci"],
       ]);
-      expect(up.outputs).toEqual({ deployerKey: "[secret]", deployerKeyId: (await s.resource("deployer")).outputs.keyId, reportingKeyId: (await s.resource("reporting")).outputs.keyId });
+      expect(up.outputs).toEqual({
+        deployerKey: "[secret]",
+        deployerKeyId: (await s.resource("deployer")).outputs.keyId,
+        reportingKeyId: (await s.resource("reporting")).outputs.keyId,
+      });
       expect(up.output).not.toContain(await s.key("deployer"));
     }));
 
@@ -100,10 +113,14 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
         ["delete-replaced", "deployer"],
       ]);
       expect(writes(rotate.api)).toEqual([`POST ${KEYS}`, `DELETE ${KEYS}/${first.outputs.keyId}`]);
-      expect(activationIndex(rotate.api)).toBeLessThan(sequence(rotate.api).indexOf(`DELETE ${KEYS}/${first.outputs.keyId}`));
+      expect(activationIndex(rotate.api)).toBeLessThan(
+        sequence(rotate.api).indexOf(`DELETE ${KEYS}/${first.outputs.keyId}`),
+      );
       const rotated = await s.resource("deployer");
       expect(rotated.outputs.createdAt).toBe(s.sim.keys().find((k) => k.keyId === rotated.outputs.keyId)!.createdAt);
-      expect(Date.parse(rotated.outputs.createdAt) - Date.parse(first.outputs.createdAt)).toBeGreaterThanOrEqual(24 * DAY);
+      expect(Date.parse(rotated.outputs.createdAt) - Date.parse(first.outputs.createdAt)).toBeGreaterThanOrEqual(
+        24 * DAY,
+      );
       expect(Date.parse(rotated.outputs.expiresAt) - Date.parse(rotated.outputs.rotateAt)).toBe(7 * DAY);
       expect(s.ciSecret()).toEqual({ keyId: rotated.outputs.keyId, key: await s.key("deployer") });
       expect(await s.resource("reporting")).toEqual(reporting);
@@ -211,7 +228,9 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
       expectOk(up);
       const now = (await s.resource("deployer")).outputs;
       expect(now).toMatchObject({ validForDays: 60, description: "Deploy key of team platform, valid 60 days" });
-      expect(s.liveKeys().map((k) => [k.keyId, k.ttl, k.description])).toEqual([[now.keyId, 60, "Deploy key of team platform, valid 60 days"]]);
+      expect(s.liveKeys().map((k) => [k.keyId, k.ttl, k.description])).toEqual([
+        [now.keyId, 60, "Deploy key of team platform, valid 60 days"],
+      ]);
       expect(s.ciSecret()).toEqual({ keyId: now.keyId, key: await s.key("deployer") });
     }));
 
@@ -234,7 +253,9 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
       expect(stepsOf(replay)).toEqual(stepsOf(runs.destroy));
       // Looked up, found gone, nothing revoked.
       expect(writes(replay.api)).toEqual([]);
-      expect(sequence(replay.api).sort()).toEqual([`GET ${KEYS}/${runs.deployer}`, `GET ${KEYS}/${runs.reporting}`].sort());
+      expect(sequence(replay.api).sort()).toEqual(
+        [`GET ${KEYS}/${runs.deployer}`, `GET ${KEYS}/${runs.reporting}`].sort(),
+      );
       expect(replay.api.map((r) => r.status)).toEqual([404, 404]);
       expect(await s.resources()).toEqual([]);
     }));
@@ -272,7 +293,11 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
         const activate = s.holdActivation();
         const slow = await s.step("up, key not active within 1 s", (stack) => stack.up());
         expect(slow.ok).toBe(false);
-        expect(slow.errors).toEqual([expect.stringMatching(/^deployer: create failed: key org-1\/\d+ \("deployer-[0-9a-f]{7}"\) was created but did not become active within 1 s/)]);
+        expect(slow.errors).toEqual([
+          expect.stringMatching(
+            /^deployer: create failed: key org-1\/\d+ \("deployer-[0-9a-f]{7}"\) was created but did not become active within 1 s/,
+          ),
+        ]);
         const kept = await s.resource("deployer");
         expect(kept.initErrors).toEqual([expect.stringMatching(/did not become active within 1 s/)]);
         expect(s.liveKeys().map((k) => k.keyId)).toEqual([kept.outputs.keyId]);
@@ -297,56 +322,62 @@ describe("lifecycle through Pulumi's real provider plugin (harness)", { timeout:
     ));
 
   it("8c. a run that fails after making a replacement keeps the old key marked for deletion; the next up revokes it at its end; a failing program deletes nothing", () =>
-    scenario("08-failed-create", async (s) => {
-      expectOk(await s.step("up (empty stack)", (stack) => stack.up()));
-      const old = (await s.resource("deployer")).outputs;
-      // The CI secret cannot be written: its file's place is taken by a folder.
-      const file = join(s.projectDir, "ci-secrets", "deployer.json");
-      rmSync(file);
-      mkdirSync(file);
+    scenario(
+      "08-failed-create",
+      async (s) => {
+        expectOk(await s.step("up (empty stack)", (stack) => stack.up()));
+        const old = (await s.resource("deployer")).outputs;
+        // The CI secret cannot be written: its file's place is taken by a folder.
+        const file = join(s.projectDir, "ci-secrets", "deployer.json");
+        rmSync(file);
+        mkdirSync(file);
 
-      s.stack.config.validForDays = "60";
-      const failed = await s.step("up: validForDays 30 → 60, the CI secret cannot be written", (stack) => stack.up());
-      expect(failed.ok).toBe(false);
-      expect(failed.errors).toEqual([expect.stringMatching(/^deployer-ci: update failed: .*EISDIR/)]);
-      expect(stepsOf(failed)).toEqual([
-        ["create-replacement", "deployer", ["validForDays"]],
-        ["update", "deployer-ci"],
-      ]);
-      expect(writes(failed.api)).toEqual([`POST ${KEYS}`]);
-      const made = (await s.resource("deployer")).outputs;
-      const kept = (await s.resources()).filter((r) => r.delete);
-      expect(kept.map((r) => [r.urn.split("::").pop(), r.outputs.keyId])).toEqual([["deployer", old.keyId]]);
-      expect(s.liveKeys().map((k) => k.keyId)).toEqual([old.keyId, made.keyId]);
+        s.stack.config.validForDays = "60";
+        const failed = await s.step("up: validForDays 30 → 60, the CI secret cannot be written", (stack) => stack.up());
+        expect(failed.ok).toBe(false);
+        expect(failed.errors).toEqual([expect.stringMatching(/^deployer-ci: update failed: .*EISDIR/)]);
+        expect(stepsOf(failed)).toEqual([
+          ["create-replacement", "deployer", ["validForDays"]],
+          ["update", "deployer-ci"],
+        ]);
+        expect(writes(failed.api)).toEqual([`POST ${KEYS}`]);
+        const made = (await s.resource("deployer")).outputs;
+        const kept = (await s.resources()).filter((r) => r.delete);
+        expect(kept.map((r) => [r.urn.split("::").pop(), r.outputs.keyId])).toEqual([["deployer", old.keyId]]);
+        expect(s.liveKeys().map((k) => k.keyId)).toEqual([old.keyId, made.keyId]);
 
-      rmSync(file, { recursive: true });
-      const up = await s.step("up: the CI secret can be written again", (stack) => stack.up());
-      expectOk(up);
-      // The leftover delete runs with the deletes at the end of the up, after its consumer has the new key (GenerateDeletes).
-      expect(stepsOf(up)).toEqual([
-        ["same", "deployer"],
-        ["update", "deployer-ci"],
-        ["delete-replaced", "deployer"],
-      ]);
-      expect(writes(up.api)).toEqual([`DELETE ${KEYS}/${old.keyId}`]);
-      expect((await s.resources()).filter((r) => r.delete)).toEqual([]);
-      expect(s.liveKeys().map((k) => k.keyId)).toEqual([made.keyId]);
-      expect(s.ciSecret()).toEqual({ keyId: made.keyId, key: await s.key("deployer") });
+        rmSync(file, { recursive: true });
+        const up = await s.step("up: the CI secret can be written again", (stack) => stack.up());
+        expectOk(up);
+        // The leftover delete runs with the deletes at the end of the up, after its consumer has the new key (GenerateDeletes).
+        expect(stepsOf(up)).toEqual([
+          ["same", "deployer"],
+          ["update", "deployer-ci"],
+          ["delete-replaced", "deployer"],
+        ]);
+        expect(writes(up.api)).toEqual([`DELETE ${KEYS}/${old.keyId}`]);
+        expect((await s.resources()).filter((r) => r.delete)).toEqual([]);
+        expect(s.liveKeys().map((k) => k.keyId)).toEqual([made.keyId]);
+        expect(s.ciSecret()).toEqual({ keyId: made.keyId, key: await s.key("deployer") });
 
-      // A program that throws before declaring the CI secret: the up fails and deletes nothing.
-      const before = readFileSync(s.stateFile, "utf8");
-      s.stack.config.failHalfWay = "true";
-      const halfWay = await s.step("up: the program throws before declaring the CI secret", (stack) => stack.up());
-      expect(halfWay.ok).toBe(false);
-      expect(halfWay.errors).toEqual(["the program stopped half-way"]);
-      expect(stepsOf(halfWay)).toEqual([["same", "deployer"]]);
-      expect(halfWay.api).toEqual([]);
-      // Nothing changed but the default provider: its inputs are the stack config, now with failHalfWay (Registry.Update).
-      const after = await s.stack.state();
-      const { defaultProvider: _, ...unchanged } = JSON.parse(before) as StackState;
-      expect({ ...after, defaultProvider: undefined }).toEqual({ ...unchanged, defaultProvider: undefined });
-      expect(halfWay.providerSteps).toEqual(["update"]);
-      expect(reveal(after.defaultProvider!.inputs)).toMatchObject({ "lifecycle-08-failed-create:failHalfWay": "true" });
-      expect(s.ciSecret()).toEqual({ keyId: made.keyId, key: await s.key("deployer") });
-    }, { label: "08c-failed-run" }));
+        // A program that throws before declaring the CI secret: the up fails and deletes nothing.
+        const before = readFileSync(s.stateFile, "utf8");
+        s.stack.config.failHalfWay = "true";
+        const halfWay = await s.step("up: the program throws before declaring the CI secret", (stack) => stack.up());
+        expect(halfWay.ok).toBe(false);
+        expect(halfWay.errors).toEqual(["the program stopped half-way"]);
+        expect(stepsOf(halfWay)).toEqual([["same", "deployer"]]);
+        expect(halfWay.api).toEqual([]);
+        // Nothing changed but the default provider: its inputs are the stack config, now with failHalfWay (Registry.Update).
+        const after = await s.stack.state();
+        const { defaultProvider: _, ...unchanged } = JSON.parse(before) as StackState;
+        expect({ ...after, defaultProvider: undefined }).toEqual({ ...unchanged, defaultProvider: undefined });
+        expect(halfWay.providerSteps).toEqual(["update"]);
+        expect(reveal(after.defaultProvider!.inputs)).toMatchObject({
+          "lifecycle-08-failed-create:failHalfWay": "true",
+        });
+        expect(s.ciSecret()).toEqual({ keyId: made.keyId, key: await s.key("deployer") });
+      },
+      { label: "08c-failed-run" },
+    ));
 });

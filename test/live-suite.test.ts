@@ -58,11 +58,20 @@ describe("npm run test:live", () => {
     const failing = await startSimulator();
     try {
       failing.faults.add({ method: "GET", path: "/api/1/api-keys", status: 500 });
-      const env = { QWILT_LIVE: "1", QWILT_LIVE_RUN_ID: "halfway", QWILT_MAX_RETRIES: "0", QWILT_USERS_URL: failing.url, QWILT_LOGIN_URL: failing.url, QWILT_API_KEY: failing.bootstrapKey };
+      const env = {
+        QWILT_LIVE: "1",
+        QWILT_LIVE_RUN_ID: "halfway",
+        QWILT_MAX_RETRIES: "0",
+        QWILT_USERS_URL: failing.url,
+        QWILT_LOGIN_URL: failing.url,
+        QWILT_API_KEY: failing.bootstrapKey,
+      };
       const run = await testLive([], env);
       expect(run.code, run.stdout + run.stderr).toBe(1);
       const made = failing.keys().filter((k) => k.name.startsWith("pqak-live-halfway-"));
-      expect(made.map((k) => [k.name.replace(/[0-9a-f]{7}$/, "*"), k.permission, k.ttl])).toEqual([["pqak-live-halfway-main-*", "MediaViewer", 1]]);
+      expect(made.map((k) => [k.name.replace(/[0-9a-f]{7}$/, "*"), k.permission, k.ttl])).toEqual([
+        ["pqak-live-halfway-main-*", "MediaViewer", 1],
+      ]);
       expect(made.every((k) => k.revoked)).toBe(true);
       expect(run.stdout).toContain(`cleanup: revoked keyId ${made[0]!.keyId} "${made[0]!.name}"`);
       expect(run.stdout).toContain("cleanup: 1 revoked, 0 already gone, 0 could not be revoked");
@@ -77,10 +86,20 @@ describe("npm run test:live", () => {
     const org = sim.user.orgId;
     const now = sim.clock.now();
     sim.clock.set(new Date(now.getTime() - 2 * HOUR));
-    const old = sim.createKey(org, { name: "pqak-live-oldrun-main-1a2b3c4", permission: "MediaViewer", ttl: 1, active: true });
+    const old = sim.createKey(org, {
+      name: "pqak-live-oldrun-main-1a2b3c4",
+      permission: "MediaViewer",
+      ttl: 1,
+      active: true,
+    });
     const oldOther = sim.createKey(org, { name: "deployer-1a2b3c4", permission: "MediaViewer", ttl: 1, active: true });
     sim.clock.set(new Date(now.getTime() - 30 * 60 * 1000));
-    const young = sim.createKey(org, { name: "pqak-live-running-main-5d6e7f8", permission: "MediaViewer", ttl: 1, active: true });
+    const young = sim.createKey(org, {
+      name: "pqak-live-running-main-5d6e7f8",
+      permission: "MediaViewer",
+      ttl: 1,
+      active: true,
+    });
     sim.clock.set(now);
 
     const run = await testLive(["--sweep"], { QWILT_LIVE: "1", ...apiEnv() });
@@ -98,7 +117,12 @@ describe("npm run test:live", () => {
     const org = sim.user.orgId;
     const now = sim.clock.now();
     sim.clock.set(new Date(now.getTime() - 2 * HOUR));
-    const old = sim.createKey(org, { name: "pqak-live-stuck-main-0a0b0c0", permission: "MediaViewer", ttl: 1, active: true });
+    const old = sim.createKey(org, {
+      name: "pqak-live-stuck-main-0a0b0c0",
+      permission: "MediaViewer",
+      ttl: 1,
+      active: true,
+    });
     sim.clock.set(now);
     sim.faults.add({ method: "DELETE", path: `/api/1/api-keys/${old.keyId}`, status: 403 });
     const run = await testLive(["--sweep"], { QWILT_LIVE: "1", ...apiEnv() });

@@ -20,7 +20,9 @@ const KEYS = "/api/1/api-keys";
 const { expectOk } = Scenario;
 
 afterAll(() => {
-  console.log(`API calls per step (the simulator's log; * = a write endpoint, > = a step that wrote):\n${callTable(apiCallLog)}`);
+  console.log(
+    `API calls per step (the simulator's log; * = a write endpoint, > = a step that wrote):\n${callTable(apiCallLog)}`,
+  );
 });
 
 /** The keyIds a key's state names: its current key and its previous one. */
@@ -30,7 +32,13 @@ const PREVIOUS = ["previousKeyId", "previousName", "previousKey", "previousExpir
 describe("overlapDays as the engine drives it (harness)", { timeout: 240_000 }, () => {
   it("a rotation in place that fails activation, refreshes that find a key gone, destroy: every live key tracked throughout", () =>
     scenario("11-overlap", async (s) => {
-      const liveMatchesState = async () => expect(s.liveKeys().map((k) => k.keyId).sort()).toEqual(tracked(await s.resource("deployer")));
+      const liveMatchesState = async () =>
+        expect(
+          s
+            .liveKeys()
+            .map((k) => k.keyId)
+            .sort(),
+        ).toEqual(tracked(await s.resource("deployer")));
       const works = async (key: string) => {
         const res = await request(`${s.sim.url}${KEYS}`, { headers: { "x-api-key": key } });
         await res.body.dump();
@@ -41,7 +49,10 @@ describe("overlapDays as the engine drives it (harness)", { timeout: 240_000 }, 
       const a = (await s.resource("deployer")).outputs;
 
       // A new description renews the key in place; Qwilt does not accept the new key within 1 s.
-      Object.assign(s.stack.config, { description: "Deploys the CDN configuration (v2)", activationTimeoutSeconds: "1" });
+      Object.assign(s.stack.config, {
+        description: "Deploys the CDN configuration (v2)",
+        activationTimeoutSeconds: "1",
+      });
       const notActive = s.sim.faults.add({ method: "GET", path: KEYS, status: 401, times: Infinity });
       const failed = await s.step("up: description changed, the new key not active within 1 s", (st) => st.up());
       expect(failed.ok).toBe(false);
@@ -49,8 +60,19 @@ describe("overlapDays as the engine drives it (harness)", { timeout: 240_000 }, 
       const half = await s.resource("deployer");
       const b = half.outputs;
       expect(failed.errors).toEqual([`deployer: update failed: ${half.initErrors![0]}`]);
-      expect(half.initErrors).toEqual([expect.stringMatching(new RegExp(`^key org-1/${b.keyId} \\("deployer-[0-9a-f]{7}"\\) was created but did not become active within 1 s`))]);
-      expect(b).toMatchObject({ activationPending: true, description: "Deploys the CDN configuration (v2)", previousKeyId: a.keyId, previousName: a.name });
+      expect(half.initErrors).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^key org-1/${b.keyId} \\("deployer-[0-9a-f]{7}"\\) was created but did not become active within 1 s`,
+          ),
+        ),
+      ]);
+      expect(b).toMatchObject({
+        activationPending: true,
+        description: "Deploys the CDN configuration (v2)",
+        previousKeyId: a.keyId,
+        previousName: a.name,
+      });
       expect(isSecret(b.previousKey)).toBe(true);
       expect(reveal(b.previousKey)).toBe(reveal(a.key));
       expect(half.id).toBe(`org-1/${a.keyId}`);
@@ -70,7 +92,10 @@ describe("overlapDays as the engine drives it (harness)", { timeout: 240_000 }, 
       expect(refreshed.outputs).toMatchObject({ keyId: b.keyId, activationPending: true });
       expect(refreshed.initErrors).toBeUndefined();
       expect(refresh.diagnostics).toContainEqual(
-        expect.objectContaining({ severity: "warning", message: `the previous key org-1/${a.keyId} ("${a.name}") is gone from Qwilt (revoked or expired): Pulumi stops tracking it; key org-1/${b.keyId} ("${b.name}") stays` }),
+        expect.objectContaining({
+          severity: "warning",
+          message: `the previous key org-1/${a.keyId} ("${a.name}") is gone from Qwilt (revoked or expired): Pulumi stops tracking it; key org-1/${b.keyId} ("${b.name}") stays`,
+        }),
       );
       await liveMatchesState();
 
@@ -99,10 +124,19 @@ describe("overlapDays as the engine drives it (harness)", { timeout: 240_000 }, 
       // Tracked as the current key now, with its own description: the refresh's diff already says it will change.
       expect(stepsOf(gone)).toContainEqual(["refresh-changed", "deployer"]);
       const promoted = await s.resource("deployer");
-      expect(promoted.outputs).toMatchObject({ keyId: b.keyId, name: b.name, description: "Deploys the CDN configuration (v2)" });
+      expect(promoted.outputs).toMatchObject({
+        keyId: b.keyId,
+        name: b.name,
+        description: "Deploys the CDN configuration (v2)",
+      });
       expect(reveal(promoted.outputs.key)).toBe(reveal(b.key));
       expect(promoted.id).toBe(`org-1/${a.keyId}`);
-      expect(gone.diagnostics).toContainEqual(expect.objectContaining({ severity: "warning", message: expect.stringContaining(`key org-1/${c.keyId} ("${c.name}") is gone from Qwilt`) }));
+      expect(gone.diagnostics).toContainEqual(
+        expect.objectContaining({
+          severity: "warning",
+          message: expect.stringContaining(`key org-1/${c.keyId} ("${c.name}") is gone from Qwilt`),
+        }),
+      );
       await liveMatchesState();
 
       const renew = await s.step("up after the refresh", (st) => st.up());
@@ -119,13 +153,21 @@ describe("overlapDays as the engine drives it (harness)", { timeout: 240_000 }, 
       await liveMatchesState();
 
       // `qwilt-keys` (the real bin), given the state as `pulumi stack export` prints it, counts both keys as managed.
-      const exported = JSON.stringify(stackExport(await s.stack.state(), { project: "lifecycle-11-overlap", stack: "dev" }));
+      const exported = JSON.stringify(
+        stackExport(await s.stack.state(), { project: "lifecycle-11-overlap", stack: "dev" }),
+      );
       const env = { QWILT_API_KEY: s.sim.bootstrapKey, QWILT_USERS_URL: s.sim.url, QWILT_LOGIN_URL: s.sim.url };
       const list = await runCli(["list", "--json", "--state", "-"], { env, stdin: exported });
       expect(list.code, list.stderr).toBe(0);
       expectNoSecrets(list, [reveal(d.key), reveal(b.key), s.sim.bootstrapKey]);
-      const listed = (JSON.parse(list.stdout) as { keys: { keyId: string; management: string; stack?: string }[] }).keys;
-      expect(listed.filter((k) => [b.keyId, d.keyId].includes(k.keyId)).map((k) => [k.keyId, k.management, k.stack]).sort()).toEqual(
+      const listed = (JSON.parse(list.stdout) as { keys: { keyId: string; management: string; stack?: string }[] })
+        .keys;
+      expect(
+        listed
+          .filter((k) => [b.keyId, d.keyId].includes(k.keyId))
+          .map((k) => [k.keyId, k.management, k.stack])
+          .sort(),
+      ).toEqual(
         [
           [b.keyId, "managed", "lifecycle-11-overlap/dev"],
           [d.keyId, "managed", "lifecycle-11-overlap/dev"],

@@ -100,19 +100,33 @@ async function runProgram(project: string, program: string, pulumiProject: strin
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l));
   const resources = lines.flatMap((l) => (l.resource ? [l.resource] : []));
-  const exports = Object.fromEntries(lines.filter((l) => l.export).map((l) => [l.export!, l.secret ? "[secret]" : l.value]));
+  const exports = Object.fromEntries(
+    lines.filter((l) => l.export).map((l) => [l.export!, l.secret ? "[secret]" : l.value]),
+  );
   return { code: r.code, stderr: r.stderr, resources, exports };
 }
 
 function makeProject(name: string, packageJson: Record<string, unknown>, files: Record<string, string>): string {
   const tarball = inject("tarball");
   const dir = makePackedProject(tarball, name);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, ...packageJson, dependencies: { "@pulumi/pulumi": "^3.139.0", [PACKAGE_NAME]: `file:${tarball}` } }, null, 2));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify(
+      { name, ...packageJson, dependencies: { "@pulumi/pulumi": "^3.139.0", [PACKAGE_NAME]: `file:${tarball}` } },
+      null,
+      2,
+    ),
+  );
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;
 }
 
-function expectApiKey(resource: Resource | undefined, name: string, inputs: Record<string, unknown>, providerRequire = PROVIDER_REQUIRE) {
+function expectApiKey(
+  resource: Resource | undefined,
+  name: string,
+  inputs: Record<string, unknown>,
+  providerRequire = PROVIDER_REQUIRE,
+) {
   expect(resource).toBeDefined();
   expect(resource!.type).toBe(APIKEY_TYPE);
   expect(resource!.name).toBe(name);
@@ -130,7 +144,11 @@ let esmErrors: Promise<string[]>;
 let tsnewErrors: Promise<string[]>;
 
 beforeAll(() => {
-  cjs = makeProject("qwilt-cjs", { private: true, main: "index.js" }, { "index.js": CJS_PROGRAM, "sdk-check.js": sdkCheck("cjs") });
+  cjs = makeProject(
+    "qwilt-cjs",
+    { private: true, main: "index.js" },
+    { "index.js": CJS_PROGRAM, "sdk-check.js": sdkCheck("cjs") },
+  );
   esm = makeProject(
     "qwilt-esm",
     { private: true, type: "module", main: "bin/index.js" },
@@ -139,7 +157,13 @@ beforeAll(() => {
       "sdk-check.ts": sdkCheck("esm"),
       "policy-check.ts": POLICY_CHECK,
       "tsconfig.json": JSON.stringify({
-        compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", outDir: "bin" },
+        compilerOptions: {
+          strict: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          outDir: "bin",
+        },
         files: ["index.ts", "sdk-check.ts", "policy-check.ts"],
       }),
     },
@@ -183,29 +207,49 @@ describe("npm pack", () => {
     // Exactly a .js and a .d.ts per source file of the build (index.ts, sdk/, provider/, policy/, cli/): no
     // tests, examples, sources or source maps, and nothing left over from an older build.
     const sources = ["index.ts", ...listTs("sdk"), ...listTs("provider"), ...listTs("policy"), ...listTs("cli")];
-    const expected = sources.flatMap((s) => [`dist/${s.replace(/\.ts$/, ".js")}`, `dist/${s.replace(/\.ts$/, ".d.ts")}`]).sort();
+    const expected = sources
+      .flatMap((s) => [`dist/${s.replace(/\.ts$/, ".js")}`, `dist/${s.replace(/\.ts$/, ".d.ts")}`])
+      .sort();
     expect(all.filter((e) => e.startsWith("dist/"))).toEqual(expected);
   });
 
   it("points every entry of package.json at a file in the tarball", () => {
     const all = new Set(entries());
-    const pkg = JSON.parse(execFileSync("tar", ["-xzOf", inject("tarball"), "package/package.json"], { encoding: "utf8" }));
+    const pkg = JSON.parse(
+      execFileSync("tar", ["-xzOf", inject("tarball"), "package/package.json"], { encoding: "utf8" }),
+    );
     expect(pkg.engines).toEqual({ node: ">=20.18.1" });
-    expect(Object.keys(pkg.exports)).toEqual([".", "./sdk", "./simulator", "./policy", "./provider", "./dist/provider/entry-points.js", "./package.json"]);
+    expect(Object.keys(pkg.exports)).toEqual([
+      ".",
+      "./sdk",
+      "./simulator",
+      "./policy",
+      "./provider",
+      "./dist/provider/entry-points.js",
+      "./package.json",
+    ]);
     // @pulumi/policy only for the policy pack: an optional peer.
     expect(pkg.peerDependencies["@pulumi/policy"]).toBeDefined();
     expect(pkg.peerDependenciesMeta).toEqual({ "@pulumi/policy": { optional: true } });
     expect(pkg.dependencies["@pulumi/policy"]).toBeUndefined();
     // The pack's own package.json (its version is the pack's version; its dependencies are what a copy
     // of the folder, e.g. one published to Pulumi Cloud, installs) follows the package.
-    const packPkg = JSON.parse(execFileSync("tar", ["-xzOf", inject("tarball"), "package/policy-pack/package.json"], { encoding: "utf8" }));
+    const packPkg = JSON.parse(
+      execFileSync("tar", ["-xzOf", inject("tarball"), "package/policy-pack/package.json"], { encoding: "utf8" }),
+    );
     expect(packPkg.version).toBe(pkg.version);
-    expect(packPkg.dependencies).toEqual({ "@pulumi/policy": pkg.peerDependencies["@pulumi/policy"], "@pulumi/pulumi": "^3.139.0", [PACKAGE_NAME]: `^${pkg.version}` });
+    expect(packPkg.dependencies).toEqual({
+      "@pulumi/policy": pkg.peerDependencies["@pulumi/policy"],
+      "@pulumi/pulumi": "^3.139.0",
+      [PACKAGE_NAME]: `^${pkg.version}`,
+    });
     const targets = [
       pkg.main,
       pkg.types,
       ...Object.values(pkg.bin as Record<string, string>),
-      ...Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t))),
+      ...Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) =>
+        typeof t === "string" ? [t] : Object.values(t),
+      ),
       ...Object.values(pkg.typesVersions["*"] as Record<string, string[]>).flat(),
     ].map((t: string) => t.replace(/^\.\//, ""));
     expect(targets.filter((t) => !all.has(t))).toEqual([]);
@@ -223,7 +267,10 @@ describe("a CommonJS JavaScript project", () => {
     expect(code).toBe(0);
     expect(resources).toHaveLength(1);
     expectApiKey(resources[0], "packaged", { permission: "editor", validForDays: 30, rotateBeforeDays: 7 });
-    expect(resources[0]!.check).toEqual({ failures: [], defaults: ["name", "waitForActivation", "activationTimeoutSeconds", "revokeOnDelete", "overlapDays"] });
+    expect(resources[0]!.check).toEqual({
+      failures: [],
+      defaults: ["name", "waitForActivation", "activationTimeoutSeconds", "revokeOnDelete", "overlapDays"],
+    });
     expect(exports).toEqual({ key: "[secret]", rotateAt: "2026-12-20T00:00:00.000Z" });
   });
 
@@ -250,7 +297,12 @@ describe("a CommonJS project with the package npm-linked (a symlink out of node_
     const { code, stderr, resources } = await runProgram(linked, "index.js", "qwilt-linked");
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expectApiKey(resources[0], "packaged", { permission: "editor", validForDays: 30, rotateBeforeDays: 7 }, STUBS_REQUIRE);
+    expectApiKey(
+      resources[0],
+      "packaged",
+      { permission: "editor", validForDays: 30, rotateBeforeDays: 7 },
+      STUBS_REQUIRE,
+    );
     expect(resources[0]!.provider).not.toContain("entry-points");
     expect(resources[0]!.check!.failures).toEqual([]);
   });
@@ -318,7 +370,11 @@ describe("examples/, compiled against the packed package and run under mocks", (
     const r = await runProgram(tsnew, ex("basic"), "qwilt-basic");
     expect(r.stderr).toBe("");
     expect(r.resources).toHaveLength(1);
-    expectApiKey(r.resources[0], "reporting", { permission: "viewer", validForDays: 90, description: "Read-only key for the CDN reporting job" });
+    expectApiKey(r.resources[0], "reporting", {
+      permission: "viewer",
+      validForDays: 90,
+      description: "Read-only key for the CDN reporting job",
+    });
     expect(r.exports).toEqual({
       key: "[secret]",
       name: "reporting-mock",
@@ -334,18 +390,40 @@ describe("examples/, compiled against the packed package and run under mocks", (
     const defaults = await runProgram(tsnew, ex("rotation"), "qwilt-rotation");
     expect(defaults.stderr).toBe("");
     const description = "CDN configuration pipeline; replaced by the nightly pulumi up";
-    expectApiKey(defaults.resources[0], "cdn-deployer", { permission: "editor", validForDays: 7, rotateBeforeDays: 2, description });
-    expect(defaults.exports).toMatchObject({ key: "[secret]", expiresAt: "2026-12-04T00:00:00.000Z", rotateAt: "2026-12-02T00:00:00.000Z" });
+    expectApiKey(defaults.resources[0], "cdn-deployer", {
+      permission: "editor",
+      validForDays: 7,
+      rotateBeforeDays: 2,
+      description,
+    });
+    expect(defaults.exports).toMatchObject({
+      key: "[secret]",
+      expiresAt: "2026-12-04T00:00:00.000Z",
+      rotateAt: "2026-12-02T00:00:00.000Z",
+    });
 
-    const configured = await runProgram(tsnew, ex("rotation"), "qwilt-rotation", config("qwilt-rotation", { validForDays: "14", rotateBeforeDays: "3" }));
-    expectApiKey(configured.resources[0], "cdn-deployer", { permission: "editor", validForDays: 14, rotateBeforeDays: 3, description });
+    const configured = await runProgram(
+      tsnew,
+      ex("rotation"),
+      "qwilt-rotation",
+      config("qwilt-rotation", { validForDays: "14", rotateBeforeDays: "3" }),
+    );
+    expectApiKey(configured.resources[0], "cdn-deployer", {
+      permission: "editor",
+      validForDays: 14,
+      rotateBeforeDays: 3,
+      description,
+    });
   });
 
   it.concurrent("consumer: the key goes to another resource and out as a secret", async () => {
     await tsnewErrors;
     const r = await runProgram(tsnew, ex("consumer"), "qwilt-consumer");
     expect(r.stderr).toBe("");
-    expect(r.resources.map((x) => `${x.type} ${x.name}`)).toEqual([`${APIKEY_TYPE} cdn-purger`, "pulumi-nodejs:dynamic/example:SecretFile purge-job-key"]);
+    expect(r.resources.map((x) => `${x.type} ${x.name}`)).toEqual([
+      `${APIKEY_TYPE} cdn-purger`,
+      "pulumi-nodejs:dynamic/example:SecretFile purge-job-key",
+    ]);
     const file = r.resources[1]!;
     // The key reaches the consumer still secret, so Pulumi encrypts it in that resource's state too.
     expect(file.inputs).toEqual({ path: "qwilt-api-key.secret", content: "[secret]" });
@@ -374,11 +452,25 @@ describe("examples/, compiled against the packed package and run under mocks", (
   it.concurrent("multi-org: a key in each organization, which check accepts only with username/password", async () => {
     await tsnewErrors;
     const orgs = config("qwilt-multi-org", { productionOrgId: "acme-prod", stagingOrgId: "acme-staging" });
-    const r = await runProgram(tsnew, ex("multi-org"), "qwilt-multi-org", { ...orgs, QWILT_USERNAME: "ops@example.com", QWILT_PASSWORD: "not-a-real-password" });
+    const r = await runProgram(tsnew, ex("multi-org"), "qwilt-multi-org", {
+      ...orgs,
+      QWILT_USERNAME: "ops@example.com",
+      QWILT_PASSWORD: "not-a-real-password",
+    });
     expect(r.stderr).toBe("");
     expect(r.resources).toHaveLength(2);
-    expectApiKey(r.resources[0], "monitoring-production", { permission: "viewer", validForDays: 180, orgId: "acme-prod", description: "Monitoring reads the production organization" });
-    expectApiKey(r.resources[1], "monitoring-staging", { permission: "viewer", validForDays: 180, orgId: "acme-staging", description: "Monitoring reads the staging organization" });
+    expectApiKey(r.resources[0], "monitoring-production", {
+      permission: "viewer",
+      validForDays: 180,
+      orgId: "acme-prod",
+      description: "Monitoring reads the production organization",
+    });
+    expectApiKey(r.resources[1], "monitoring-staging", {
+      permission: "viewer",
+      validForDays: 180,
+      orgId: "acme-staging",
+      description: "Monitoring reads the staging organization",
+    });
     expect(r.resources.map((x) => x.check!.failures)).toEqual([[], []]);
     expect(r.exports).toEqual({
       monitoringKeys: "[secret]",
@@ -388,7 +480,10 @@ describe("examples/, compiled against the packed package and run under mocks", (
       },
     });
 
-    const withApiKeyOnly = await runProgram(tsnew, ex("multi-org"), "qwilt-multi-org", { ...orgs, QWILT_API_KEY: "an-api-key" });
+    const withApiKeyOnly = await runProgram(tsnew, ex("multi-org"), "qwilt-multi-org", {
+      ...orgs,
+      QWILT_API_KEY: "an-api-key",
+    });
     expect(withApiKeyOnly.resources[0]!.check!.failures).toEqual([
       { property: "orgId", reason: expect.stringMatching(/^orgId needs username\/password credentials/) },
     ]);
@@ -398,7 +493,9 @@ describe("examples/, compiled against the packed package and run under mocks", (
     await tsnewErrors;
     const defaults = await runProgram(tsnew, ex("per-service"), "qwilt-per-service");
     expect(defaults.stderr).toBe("");
-    expect(defaults.resources.map((x) => [x.name, x.inputs.permission, x.inputs.validForDays, x.inputs.rotateBeforeDays])).toEqual([
+    expect(
+      defaults.resources.map((x) => [x.name, x.inputs.permission, x.inputs.validForDays, x.inputs.rotateBeforeDays]),
+    ).toEqual([
       ["svc-purge-job", "editor", 30, undefined],
       ["svc-dashboard", "viewer", 90, undefined],
       ["svc-log-export", "viewer", 365, 60],
@@ -407,14 +504,33 @@ describe("examples/, compiled against the packed package and run under mocks", (
     expect(defaults.exports.serviceKeys).toBe("[secret]");
 
     const services = [{ name: "cache-warmer", permission: "editor", validForDays: 14 }];
-    const configured = await runProgram(tsnew, ex("per-service"), "qwilt-per-service", config("qwilt-per-service", { services: JSON.stringify(services) }));
+    const configured = await runProgram(
+      tsnew,
+      ex("per-service"),
+      "qwilt-per-service",
+      config("qwilt-per-service", { services: JSON.stringify(services) }),
+    );
     expect(configured.stderr).toBe("");
-    expectApiKey(configured.resources[0], "svc-cache-warmer", { permission: "editor", validForDays: 14, description: "Key of the cache-warmer service (editor)" });
+    expectApiKey(configured.resources[0], "svc-cache-warmer", {
+      permission: "editor",
+      validForDays: 14,
+      description: "Key of the cache-warmer service (editor)",
+    });
     expect(configured.exports.serviceKeyInfo).toEqual({
-      "cache-warmer": { permission: "editor", keyId: "1", expiresAt: "2026-12-11T00:00:00.000Z", rotateAt: "2026-12-04T00:00:00.000Z" },
+      "cache-warmer": {
+        permission: "editor",
+        keyId: "1",
+        expiresAt: "2026-12-11T00:00:00.000Z",
+        rotateAt: "2026-12-04T00:00:00.000Z",
+      },
     });
 
-    const bad = await runProgram(tsnew, ex("per-service"), "qwilt-per-service", config("qwilt-per-service", { services: JSON.stringify([{ name: "x", permission: "admin" }]) }));
+    const bad = await runProgram(
+      tsnew,
+      ex("per-service"),
+      "qwilt-per-service",
+      config("qwilt-per-service", { services: JSON.stringify([{ name: "x", permission: "admin" }]) }),
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.resources).toEqual([]);
     expect(bad.stderr).toContain('services[0].permission must be "viewer" or "editor" (got "admin")');
@@ -427,7 +543,8 @@ describe("examples/, compiled against the packed package and run under mocks", (
  * ours to fix (the README says to use skipLibCheck in a pack). Only those two errors are let through.
  */
 function withoutPolicyLibErrors(errors: string[]): string[] {
-  const upstream = /node_modules\/@pulumi\/policy\/index\.d\.ts\(2,\d+\): error TS2305: Module '"\.\/proxy"' has no exported member '(unknownCheckingProxy|UnknownValueError)'\.$/;
+  const upstream =
+    /node_modules\/@pulumi\/policy\/index\.d\.ts\(2,\d+\): error TS2305: Module '"\.\/proxy"' has no exported member '(unknownCheckingProxy|UnknownValueError)'\.$/;
   return errors.filter((e) => !upstream.test(e));
 }
 

@@ -49,7 +49,8 @@ class Resource {
     const checked = await plugin.check(urnOf(this.name), this.inputs, args(this.name, a));
     expect(checked.failures).toEqual([]);
     const diff = await plugin.diff(urnOf(this.name), this.id, this.outs, checked.inputs);
-    if (diff.replaces.length > 0 || (diff.changes !== "some" && this.initErrors.length === 0)) return { ...diff, updated: false };
+    if (diff.replaces.length > 0 || (diff.changes !== "some" && this.initErrors.length === 0))
+      return { ...diff, updated: false };
     try {
       this.outs = (await plugin.update(urnOf(this.name), this.id, this.outs, checked.inputs)).properties;
       this.inputs = checked.inputs;
@@ -71,26 +72,52 @@ class Resource {
   }
 }
 
-const liveIds = () => sim.liveKeys().filter((k) => k.name !== "bootstrap").map((k) => k.keyId).sort();
-const writes = (from: number) => sim.requests.slice(from).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path} ${r.status}`);
+const liveIds = () =>
+  sim
+    .liveKeys()
+    .filter((k) => k.name !== "bootstrap")
+    .map((k) => k.keyId)
+    .sort();
+const writes = (from: number) =>
+  sim.requests
+    .slice(from)
+    .filter((r) => r.method !== "GET")
+    .map((r) => `${r.method} ${r.path} ${r.status}`);
 /** What a consumer holding `key` gets from Qwilt. */
 async function statusWith(key: string): Promise<number> {
   const res = await request(`${sim.url}${KEYS}`, { headers: { "x-api-key": key } });
   await res.body.dump();
   return res.statusCode;
 }
-const caught = (p: Promise<unknown>) => p.then(() => undefined, (e: PluginCallError) => e);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: PluginCallError) => e,
+  );
 const PREVIOUS = ["previousKeyId", "previousName", "previousKey", "previousExpiresAt", "previousRevokeAt"];
 
 describe("overlapDays through the plugin", () => {
   it("a change of description rotates in place: same id, new key, the old one kept until previousRevokeAt; a second rotation revokes it first; overlapDays 0 revokes the previous key", async () => {
-    const r = await Resource.create("inplace", { permission: "viewer", validForDays: 30, description: "one", overlapDays: 2 });
+    const r = await Resource.create("inplace", {
+      permission: "viewer",
+      validForDays: 30,
+      description: "one",
+      overlapDays: 2,
+    });
     const first = r.outs;
     expect(first).not.toHaveProperty("previousKeyId");
-    expect(await r.up({ permission: "viewer", validForDays: 30, description: "one", overlapDays: 2 })).toMatchObject({ changes: "none", updated: false });
+    expect(await r.up({ permission: "viewer", validForDays: 30, description: "one", overlapDays: 2 })).toMatchObject({
+      changes: "none",
+      updated: false,
+    });
 
     let from = sim.requests.length;
-    expect(await r.up({ permission: "viewer", validForDays: 30, description: "two", overlapDays: 2 })).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false, updated: true });
+    expect(await r.up({ permission: "viewer", validForDays: 30, description: "two", overlapDays: 2 })).toEqual({
+      changes: "some",
+      replaces: [],
+      deleteBeforeReplace: false,
+      updated: true,
+    });
     expect(writes(from)).toEqual([`POST ${KEYS} 201`]);
     const second = r.outs;
     expect(second.keyId).not.toBe(first.keyId);
@@ -110,12 +137,16 @@ describe("overlapDays through the plugin", () => {
     // Both keys work: consumers that have not picked up the new one yet keep going.
     expect([await statusWith(first.key), await statusWith(second.key)]).toEqual([200, 200]);
     // diff said what would happen, naming the key by its keyId.
-    await expect.poll(() => plugin.output()).toContain(
-      `key ${first.organization}/${first.keyId} ("${first.name}") must be renewed (Qwilt cannot edit a key): description changed: \`pulumi up\` rotates it in place (a new key is made and waited for until it works; this one keeps working as the previous key until about `,
-    );
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `key ${first.organization}/${first.keyId} ("${first.name}") must be renewed (Qwilt cannot edit a key): description changed: \`pulumi up\` rotates it in place (a new key is made and waited for until it works; this one keeps working as the previous key until about `,
+      );
     // The engine's inputs keep the first auto-name (an update cannot change them): no change for that.
     expect(r.inputs.name).toBe(first.name);
-    expect(await r.up({ permission: "viewer", validForDays: 30, description: "two", overlapDays: 2 })).toMatchObject({ changes: "none" });
+    expect(await r.up({ permission: "viewer", validForDays: 30, description: "two", overlapDays: 2 })).toMatchObject({
+      changes: "none",
+    });
 
     // A second rotation while the previous key is live: at most one previous key, so it is revoked first.
     from = sim.requests.length;
@@ -124,19 +155,29 @@ describe("overlapDays through the plugin", () => {
     expect(r.outs).toMatchObject({ permission: "editor", previousKeyId: second.keyId, previousKey: second.key });
     expect(liveIds()).toEqual(r.tracked());
     expect(await statusWith(first.key)).toBe(401);
-    await expect.poll(() => plugin.output()).toContain(`previous key ${first.organization}/${first.keyId} ("${first.name}") is revoked before key ${first.organization}/${second.keyId} ("${second.name}") is rotated`);
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `previous key ${first.organization}/${first.keyId} ("${first.name}") is revoked before key ${first.organization}/${second.keyId} ("${second.name}") is rotated`,
+      );
 
     // overlapDays 0: previousRevokeAt moves to the rotation itself, so the update revokes the previous key; no new key.
     const third = r.outs;
     from = sim.requests.length;
-    expect(await r.up({ permission: "editor", validForDays: 30, description: "two", overlapDays: 0 })).toMatchObject({ changes: "some", replaces: [], updated: true });
+    expect(await r.up({ permission: "editor", validForDays: 30, description: "two", overlapDays: 0 })).toMatchObject({
+      changes: "some",
+      replaces: [],
+      updated: true,
+    });
     expect(writes(from)).toEqual([`DELETE ${KEYS}/${second.keyId} 200`]);
     for (const k of PREVIOUS) expect(r.outs).not.toHaveProperty(k);
     expect(r.outs).toMatchObject({ keyId: third.keyId, key: third.key, overlapDays: 0 });
     expect(liveIds()).toEqual([third.keyId]);
 
     // Without overlap, a change replaces the key again.
-    expect(await r.up({ permission: "viewer", validForDays: 30, description: "two", overlapDays: 0 })).toMatchObject({ replaces: ["permission"] });
+    expect(await r.up({ permission: "viewer", validForDays: 30, description: "two", overlapDays: 0 })).toMatchObject({
+      replaces: ["permission"],
+    });
     await plugin.delete(urnOf(r.name), r.id, r.outs);
     expect(liveIds()).toEqual([]);
   });
@@ -147,19 +188,34 @@ describe("overlapDays through the plugin", () => {
     await r.up({ ...a, description: "renewed" });
     expect(r.tracked()).toHaveLength(2);
     // The engine would replace: diff alone.
-    const moved = await plugin.diff(urnOf(r.name), r.id, r.outs, { ...r.inputs, description: "renewed", orgId: "org-2" });
+    const moved = await plugin.diff(urnOf(r.name), r.id, r.outs, {
+      ...r.inputs,
+      description: "renewed",
+      orgId: "org-2",
+    });
     expect(moved).toMatchObject({ changes: "some", replaces: ["orgId"] });
 
     // Three days on (the state's dates moved back, as if made three days ago): the next up revokes the previous key.
     const back = (iso: string) => new Date(Date.parse(iso) - 3 * DAY).toISOString();
     const later = { ...r.outs, createdAt: back(r.outs.createdAt), previousRevokeAt: back(r.outs.previousRevokeAt) };
-    expect(await plugin.diff(urnOf(r.name), r.id, r.outs, { ...r.inputs, description: "renewed" })).toMatchObject({ changes: "none" });
-    expect(await plugin.diff(urnOf(r.name), r.id, later, { ...r.inputs, description: "renewed" })).toMatchObject({ changes: "some", replaces: [] });
-    await expect.poll(() => plugin.output()).toContain(`previous key org-1/${r.outs.previousKeyId} ("${r.outs.previousName}") is revoked by \`pulumi up\`: its previousRevokeAt ${later.previousRevokeAt} has passed`);
+    expect(await plugin.diff(urnOf(r.name), r.id, r.outs, { ...r.inputs, description: "renewed" })).toMatchObject({
+      changes: "none",
+    });
+    expect(await plugin.diff(urnOf(r.name), r.id, later, { ...r.inputs, description: "renewed" })).toMatchObject({
+      changes: "some",
+      replaces: [],
+    });
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `previous key org-1/${r.outs.previousKeyId} ("${r.outs.previousName}") is revoked by \`pulumi up\`: its previousRevokeAt ${later.previousRevokeAt} has passed`,
+      );
 
     const from = sim.requests.length;
     await plugin.delete(urnOf(r.name), r.id, r.outs);
-    expect(writes(from).sort()).toEqual([`DELETE ${KEYS}/${r.outs.keyId} 200`, `DELETE ${KEYS}/${r.outs.previousKeyId} 200`].sort());
+    expect(writes(from).sort()).toEqual(
+      [`DELETE ${KEYS}/${r.outs.keyId} 200`, `DELETE ${KEYS}/${r.outs.previousKeyId} 200`].sort(),
+    );
     expect(liveIds()).toEqual([]);
     // Deleting again (a destroy replayed) finds both gone.
     await plugin.delete(urnOf(r.name), r.id, r.outs);
@@ -176,7 +232,11 @@ describe("overlapDays through the plugin", () => {
     expect(read.id).toBe(r.id);
     expect(read.properties).toMatchObject({ keyId, key: r.outs.key, description: "v2" });
     for (const k of PREVIOUS) expect(read.properties).not.toHaveProperty(k);
-    await expect.poll(() => plugin.output()).toContain(`the previous key org-1/${previousKeyId} ("${r.outs.previousName}") is gone from Qwilt (revoked or expired): Pulumi stops tracking it`);
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `the previous key org-1/${previousKeyId} ("${r.outs.previousName}") is gone from Qwilt (revoked or expired): Pulumi stops tracking it`,
+      );
 
     // The current key revoked, the previous one live: the previous one is tracked as the current key.
     await r.up({ ...a, description: "v3" });
@@ -184,11 +244,21 @@ describe("overlapDays through the plugin", () => {
     sim.revokeKey("org-1", held.keyId);
     read = await plugin.read(urnOf(r.name), r.id, held);
     expect(read.id).toBe(r.id);
-    expect(read.properties).toMatchObject({ keyId: held.previousKeyId, key: held.previousKey, name: held.previousName, description: "v2", expiresAt: held.previousExpiresAt });
+    expect(read.properties).toMatchObject({
+      keyId: held.previousKeyId,
+      key: held.previousKey,
+      name: held.previousName,
+      description: "v2",
+      expiresAt: held.previousExpiresAt,
+    });
     for (const k of PREVIOUS) expect(read.properties).not.toHaveProperty(k);
     expect(read.inputs).toMatchObject({ description: "v2", name: held.previousName });
     expect(liveIds()).toEqual([held.previousKeyId]);
-    await expect.poll(() => plugin.output()).toContain(`key org-1/${held.keyId} ("${held.name}") is gone from Qwilt (revoked or expired), but its previous key org-1/${held.previousKeyId}`);
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `key org-1/${held.keyId} ("${held.name}") is gone from Qwilt (revoked or expired), but its previous key org-1/${held.previousKeyId}`,
+      );
     expect(await statusWith(read.properties.key)).toBe(200);
     // The refreshed state no longer matches the program (description v3): the next up rotates it in place.
     Object.assign(r, { inputs: read.inputs, outs: read.properties });
@@ -243,9 +313,16 @@ describe("overlapDays: failures leave every live key tracked", () => {
     sim.faults.clear();
     expect(failed?.initFailure).toBeDefined();
     const made = r.outs;
-    expect(made).toMatchObject({ activationPending: true, description: "renewed", previousKeyId: old.keyId, previousKey: old.key });
+    expect(made).toMatchObject({
+      activationPending: true,
+      description: "renewed",
+      previousKeyId: old.keyId,
+      previousKey: old.key,
+    });
     expect(made.keyId).not.toBe(old.keyId);
-    expect(failed!.message).toContain(`key org-1/${made.keyId} ("${made.name}") was created but did not become active within 1 s`);
+    expect(failed!.message).toContain(
+      `key org-1/${made.keyId} ("${made.name}") was created but did not become active within 1 s`,
+    );
     expect(r.inputs.description).toBeUndefined(); // the old inputs
     expect(liveIds()).toEqual(r.tracked());
 
@@ -300,9 +377,15 @@ describe("overlapDays: failures leave every live key tracked", () => {
     const room = await caught(r.up({ ...a, description: "renewed again" }));
     sim.faults.clear();
     expect(due?.initFailure).toBeUndefined();
-    expect(due?.message).toMatch(new RegExp(`^Could not revoke previous key "${held.previousName}" \\(org-1/${held.previousKeyId}\\): DELETE /api/1/api-keys/${held.previousKeyId}: 403 Forbidden`));
+    expect(due?.message).toMatch(
+      new RegExp(
+        `^Could not revoke previous key "${held.previousName}" \\(org-1/${held.previousKeyId}\\): DELETE /api/1/api-keys/${held.previousKeyId}: 403 Forbidden`,
+      ),
+    );
     expect(due?.message).toContain("Pulumi keeps tracking it.");
-    expect(room?.message).toContain(`key org-1/${held.keyId} ("${held.name}") is rotated only once it is gone (a key keeps at most one previous key).`);
+    expect(room?.message).toContain(
+      `key org-1/${held.keyId} ("${held.name}") is rotated only once it is gone (a key keeps at most one previous key).`,
+    );
     expect(sim.requests.slice(mark).filter((q) => q.method === "POST")).toEqual([]);
     expect(r.outs).toEqual(held);
     expect(liveIds()).toEqual(r.tracked());

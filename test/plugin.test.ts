@@ -13,7 +13,9 @@ import { serializedProvider } from "./helpers/serialized-provider";
 
 const DAY = 24 * 60 * 60 * 1000;
 // Credentials in the serializing program's environment: none may end up in __provider.
-const { sim, plugin, provider, args } = usePluginFixture({ providerEnv: (s) => ({ QWILT_API_KEY: s.bootstrapKey, QWILT_PASSWORD: s.user.password }) });
+const { sim, plugin, provider, args } = usePluginFixture({
+  providerEnv: (s) => ({ QWILT_API_KEY: s.bootstrapKey, QWILT_PASSWORD: s.user.password }),
+});
 
 describe("serialized provider", () => {
   it("is small and holds no credential", () => {
@@ -33,7 +35,13 @@ describe("lifecycle through the plugin", () => {
     const checked = await plugin.check(urn, {}, news);
     expect(checked.failures).toEqual([]);
     expect(checked.inputs.name).toMatch(/^web-[0-9a-f]{7}$/);
-    expect(checked.inputs).toMatchObject({ permission: "viewer", validForDays: 30, rotateBeforeDays: 15, waitForActivation: true, revokeOnDelete: true });
+    expect(checked.inputs).toMatchObject({
+      permission: "viewer",
+      validForDays: 30,
+      rotateBeforeDays: 15,
+      waitForActivation: true,
+      revokeOnDelete: true,
+    });
 
     const created = await plugin.create(urn, checked.inputs);
     const out = created.properties;
@@ -61,7 +69,9 @@ describe("lifecycle through the plugin", () => {
     const fresh = await plugin.check(urn, {}, changed);
     expect(fresh.inputs.name).not.toBe(checked.inputs.name);
     const replacement = await plugin.create(urn, fresh.inputs);
-    expect(sim.liveKeys().map((k) => k.keyId)).toEqual(expect.arrayContaining([out.keyId, replacement.properties.keyId]));
+    expect(sim.liveKeys().map((k) => k.keyId)).toEqual(
+      expect.arrayContaining([out.keyId, replacement.properties.keyId]),
+    );
     await plugin.delete(urn, created.id, out);
     expect(sim.liveKeys().map((k) => k.keyId)).not.toContain(out.keyId);
     expect(sim.liveKeys().map((k) => k.keyId)).toContain(replacement.properties.keyId);
@@ -74,13 +84,30 @@ describe("lifecycle through the plugin", () => {
 
   it("replaces a key once rotateAt has passed, naming rotateAt, and expiresAt once expired", async () => {
     const urn = urnOf("rotating");
-    const checked = await plugin.check(urn, {}, args("rotating", { permission: "editor", validForDays: 10, rotateBeforeDays: 3 }));
+    const checked = await plugin.check(
+      urn,
+      {},
+      args("rotating", { permission: "editor", validForDays: 10, rotateBeforeDays: 3 }),
+    );
     const { id, properties } = await plugin.create(urn, checked.inputs);
-    const at = (iso: string, deltaMs: number) => ({ ...properties, expiresAt: new Date(Date.parse(iso) - deltaMs).toISOString() });
+    const at = (iso: string, deltaMs: number) => ({
+      ...properties,
+      expiresAt: new Date(Date.parse(iso) - deltaMs).toISOString(),
+    });
     // Same state seen 8 days later (rotateAt passed) and 11 days later (expired): shift the dates back instead.
     const rotDue = at(properties.expiresAt, 8 * DAY);
-    expect(await plugin.diff(urn, id, { ...rotDue, rotateAt: new Date(Date.parse(rotDue.expiresAt) - 3 * DAY).toISOString() }, checked.inputs)).toMatchObject({ changes: "some", replaces: ["rotateAt"] });
-    expect(await plugin.diff(urn, id, at(properties.expiresAt, 11 * DAY), checked.inputs)).toMatchObject({ changes: "some", replaces: ["expiresAt"] });
+    expect(
+      await plugin.diff(
+        urn,
+        id,
+        { ...rotDue, rotateAt: new Date(Date.parse(rotDue.expiresAt) - 3 * DAY).toISOString() },
+        checked.inputs,
+      ),
+    ).toMatchObject({ changes: "some", replaces: ["rotateAt"] });
+    expect(await plugin.diff(urn, id, at(properties.expiresAt, 11 * DAY), checked.inputs)).toMatchObject({
+      changes: "some",
+      replaces: ["expiresAt"],
+    });
     await plugin.delete(urn, id, properties);
   });
 
@@ -98,10 +125,21 @@ describe("lifecycle through the plugin", () => {
     const urn = urnOf("settings");
     const checked = await plugin.check(urn, {}, args("settings", { permission: "viewer", validForDays: 90 }));
     const { id, properties } = await plugin.create(urn, checked.inputs);
-    const news = (await plugin.check(urn, checked.inputs, args("settings", { permission: "viewer", validForDays: 90, rotateBeforeDays: 10, revokeOnDelete: false }))).inputs;
+    const news = (
+      await plugin.check(
+        urn,
+        checked.inputs,
+        args("settings", { permission: "viewer", validForDays: 90, rotateBeforeDays: 10, revokeOnDelete: false }),
+      )
+    ).inputs;
     expect(await plugin.diff(urn, id, properties, news)).toMatchObject({ changes: "some", replaces: [] });
     const updated = await plugin.update(urn, id, properties, news);
-    expect(updated.properties).toMatchObject({ key: properties.key, keyId: properties.keyId, rotateBeforeDays: 10, revokeOnDelete: false });
+    expect(updated.properties).toMatchObject({
+      key: properties.key,
+      keyId: properties.keyId,
+      rotateBeforeDays: 10,
+      revokeOnDelete: false,
+    });
     expect(Date.parse(updated.properties.expiresAt) - Date.parse(updated.properties.rotateAt)).toBe(10 * DAY);
     // revokeOnDelete: false leaves the key to expire.
     await plugin.delete(urn, id, updated.properties);
@@ -117,7 +155,9 @@ describe("lifecycle through the plugin", () => {
     const checked = await plugin.check(urn, {}, old);
     const { id, properties } = await plugin.create(urn, checked.inputs);
     expect(properties.__provider).toBe(stubs);
-    const news = (await plugin.check(urn, properties, args("linked-before", { permission: "viewer", validForDays: 30 }))).inputs;
+    const news = (
+      await plugin.check(urn, properties, args("linked-before", { permission: "viewer", validForDays: 30 }))
+    ).inputs;
     expect(news.__provider).toBe(provider());
     expect(await plugin.diff(urn, id, properties, news)).toMatchObject({ changes: "none", replaces: [] });
     expect((await plugin.read(urn, id, properties)).id).toBe(id);
@@ -126,13 +166,23 @@ describe("lifecycle through the plugin", () => {
   });
 
   it("rejects bad input at check, naming the field and the allowed values", async () => {
-    const { failures } = await plugin.check(urnOf("bad"), {}, args("bad", { permission: "admin", validForDays: 400, rotateBeforeDays: 1.5 }));
+    const { failures } = await plugin.check(
+      urnOf("bad"),
+      {},
+      args("bad", { permission: "admin", validForDays: 400, rotateBeforeDays: 1.5 }),
+    );
     expect(failures).toEqual([
       { property: "permission", reason: 'permission must be one of "viewer", "editor" (got "admin")' },
       { property: "validForDays", reason: "validForDays must be a whole number of days from 1 to 365 (got 400)" },
-      { property: "rotateBeforeDays", reason: "rotateBeforeDays must be a whole number of days from 0 to validForDays - 1 (got 1.5)" },
+      {
+        property: "rotateBeforeDays",
+        reason: "rotateBeforeDays must be a whole number of days from 0 to validForDays - 1 (got 1.5)",
+      },
     ]);
-    expect((await plugin.check(urnOf("preview"), {}, args("preview", { permission: UNKNOWN, validForDays: UNKNOWN }))).failures).toEqual([]);
+    expect(
+      (await plugin.check(urnOf("preview"), {}, args("preview", { permission: UNKNOWN, validForDays: UNKNOWN })))
+        .failures,
+    ).toEqual([]);
   });
 });
 
@@ -149,8 +199,15 @@ describe("activation", () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
       expect(slow.requests.filter((r) => r.status === 401).length).toBeGreaterThan(0);
 
-      const short = await p.check(urnOf("short"), {}, args("short", { permission: "viewer", validForDays: 30, activationTimeoutSeconds: 1 }));
-      const err = await p.create(urnOf("short"), short.inputs).then(() => undefined, (e) => e);
+      const short = await p.check(
+        urnOf("short"),
+        {},
+        args("short", { permission: "viewer", validForDays: 30, activationTimeoutSeconds: 1 }),
+      );
+      const err = await p.create(urnOf("short"), short.inputs).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(err).toBeInstanceOf(PluginCallError);
       expect(err.message).toMatch(/did not become active within 1 s/);
       expect(err.initFailure?.id).toMatch(/\/\d+$/);

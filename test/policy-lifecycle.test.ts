@@ -15,12 +15,15 @@ import { Scenario } from "./lifecycle/scenario";
 
 const KEYS = "/api/1/api-keys";
 const MAX_VALIDITY = "qwilt-api-key-max-validity";
-const TOO_LONG = 'ApiKey "deployer" is valid for 365 days (validForDays: 365), longer than the 90 days allowed. Set validForDays to 90 or less.';
+const TOO_LONG =
+  'ApiKey "deployer" is valid for 365 days (validForDays: 365), longer than the 90 days allowed. Set validForDays to 90 or less.';
 
 let s: Scenario;
 let stack: HarnessStack;
-const run = (label: string, op: (stack: HarnessStack) => Promise<RunResult & { output: string }>) => s.step(label, () => op(stack));
-const violations = (r: RunResult) => (r.policyViolations ?? []).map((v) => [v.name, v.policyName, v.enforcementLevel, v.message.split("\n").pop()]);
+const run = (label: string, op: (stack: HarnessStack) => Promise<RunResult & { output: string }>) =>
+  s.step(label, () => op(stack));
+const violations = (r: RunResult) =>
+  (r.policyViolations ?? []).map((v) => [v.name, v.policyName, v.enforcementLevel, v.message.split("\n").pop()]);
 
 beforeAll(async () => {
   s = await Scenario.open("09-policy-pack", { driver: "harness" });
@@ -37,7 +40,8 @@ describe("the shipped policy pack, run by the harness as `--policy-pack` runs it
     expect(violations(preview)).toEqual([["deployer", MAX_VALIDITY, "mandatory", TOO_LONG]]);
     // Every resource was checked, then analyzed; the CI secret too (another type: left alone).
     const calls = preview.calls!.map((c) => `${c.method} ${c.name}`);
-    for (const name of ["deployer", "reporting", "deployer-ci"]) expect(calls.filter((c) => c.endsWith(` ${name}`))).toEqual([`Check ${name}`, `Analyze ${name}`]);
+    for (const name of ["deployer", "reporting", "deployer-ci"])
+      expect(calls.filter((c) => c.endsWith(` ${name}`))).toEqual([`Check ${name}`, `Analyze ${name}`]);
     expect(preview.steps!.map((st) => [st.op, st.name]).sort()).toEqual([
       ["create", "deployer"],
       ["create", "deployer-ci"],
@@ -65,7 +69,12 @@ describe("the shipped policy pack, run by the harness as `--policy-pack` runs it
     Scenario.expectOk(up);
     expect(up.policyViolations).toEqual([]);
     expect(callCounts(up.api)).toMatchObject({ [`POST ${KEYS} 201`]: 2 });
-    expect(s.liveKeys().map((k) => [k.name.replace(/-[0-9a-f]{7}$/, ""), k.ttl]).sort()).toEqual([
+    expect(
+      s
+        .liveKeys()
+        .map((k) => [k.name.replace(/-[0-9a-f]{7}$/, ""), k.ttl])
+        .sort(),
+    ).toEqual([
       ["deployer", 60],
       ["reporting", 90],
     ]);
@@ -79,8 +88,18 @@ describe("the shipped policy pack, run by the harness as `--policy-pack` runs it
     const up = await run("up (advisory config)", (st) => st.up());
     Scenario.expectOk(up);
     expect(violations(up)).toEqual([
-      ["deployer", MAX_VALIDITY, "advisory", 'ApiKey "deployer" is valid for 60 days (validForDays: 60), longer than the 30 days allowed. Set validForDays to 30 or less.'],
-      ["reporting", MAX_VALIDITY, "advisory", 'ApiKey "reporting" is valid for 90 days (validForDays: 90), longer than the 30 days allowed. Set validForDays to 30 or less.'],
+      [
+        "deployer",
+        MAX_VALIDITY,
+        "advisory",
+        'ApiKey "deployer" is valid for 60 days (validForDays: 60), longer than the 30 days allowed. Set validForDays to 30 or less.',
+      ],
+      [
+        "reporting",
+        MAX_VALIDITY,
+        "advisory",
+        'ApiKey "reporting" is valid for 90 days (validForDays: 90), longer than the 30 days allowed. Set validForDays to 30 or less.',
+      ],
     ]);
     // Nothing changed: no step but "same", no API call.
     expect(up.steps!.map((st) => st.op)).toEqual(["same", "same", "same"]);

@@ -10,7 +10,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parsePolicyConfig, reconcilePolicyConfig, startPolicyPack, type AnalyzerInfo, type AnalyzerProcess, type PolicyConfig } from "./lifecycle/harness/policy-packs.js";
+import {
+  parsePolicyConfig,
+  reconcilePolicyConfig,
+  startPolicyPack,
+  type AnalyzerInfo,
+  type AnalyzerProcess,
+  type PolicyConfig,
+} from "./lifecycle/harness/policy-packs.js";
 import { UNKNOWN } from "./lifecycle/harness/wire.js";
 import { makePackedProject, PACKAGE_NAME, removeProject, REPO } from "./helpers/packed-project";
 import { TYPE, urnOf } from "./helpers/plugin";
@@ -74,13 +81,28 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
   it("describes itself: name, the version of its package.json (its working directory), six mandatory policies with config schemas", () => {
     expect(JSON.parse(readFileSync(join(REPO, "policy-pack/package.json"), "utf8")).version).toBe(VERSION);
     expect(info).toMatchObject({ name: "qwilt-api-keys", version: VERSION, supportsConfig: true, initialConfig: {} });
-    expect(info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([...ALL].sort().map((n) => [n, "mandatory"]));
+    expect(info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(
+      [...ALL].sort().map((n) => [n, "mandatory"]),
+    );
     const schema = (name: string) => info.policies.find((p) => p.name === name)!.configSchema;
     expect(schema(POLICIES.maxValidity)).toEqual({
-      properties: { maxValidForDays: { type: "integer", minimum: 1, maximum: 365, default: 90, description: "The longest validity a key may have, in days." } },
+      properties: {
+        maxValidForDays: {
+          type: "integer",
+          minimum: 1,
+          maximum: 365,
+          default: 90,
+          description: "The longest validity a key may have, in days.",
+        },
+      },
       required: [],
     });
-    expect(schema(POLICIES.rotationWindow)!.properties.minRotateBeforeDays).toMatchObject({ type: "integer", minimum: 1, maximum: 364, default: 7 });
+    expect(schema(POLICIES.rotationWindow)!.properties.minRotateBeforeDays).toMatchObject({
+      type: "integer",
+      minimum: 1,
+      maximum: 364,
+      default: 7,
+    });
     expect(schema(POLICIES.allowedPermissions)!.properties.allowedPermissions).toMatchObject({
       type: "array",
       items: { type: "string", enum: ["viewer", "editor"] },
@@ -88,7 +110,8 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
       uniqueItems: true,
       default: ["viewer", "editor"],
     });
-    for (const name of [POLICIES.editorDescription, POLICIES.revokeOnDelete, POLICIES.waitForActivation]) expect(schema(name)).toEqual({ properties: {}, required: [] });
+    for (const name of [POLICIES.editorDescription, POLICIES.revokeOnDelete, POLICIES.waitForActivation])
+      expect(schema(name)).toEqual({ properties: {}, required: [] });
   });
 
   it("gets the schema defaults from the engine, and passes keys that keep every rule", async () => {
@@ -98,20 +121,45 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
       [POLICIES.editorDescription]: { enforcementLevel: "mandatory", properties: {} },
       [POLICIES.revokeOnDelete]: { enforcementLevel: "mandatory", properties: {} },
       [POLICIES.waitForActivation]: { enforcementLevel: "mandatory", properties: {} },
-      [POLICIES.allowedPermissions]: { enforcementLevel: "mandatory", properties: { allowedPermissions: ["viewer", "editor"] } },
+      [POLICIES.allowedPermissions]: {
+        enforcementLevel: "mandatory",
+        properties: { allowedPermissions: ["viewer", "editor"] },
+      },
     });
     expect(await analyzeKey("reporting", { permission: "viewer", validForDays: 90 })).toEqual([]);
-    expect(await analyzeKey("deployer", { permission: "editor", validForDays: 30, rotateBeforeDays: 7, description: "CDN deployer (team web)" })).toEqual([]);
+    expect(
+      await analyzeKey("deployer", {
+        permission: "editor",
+        validForDays: 30,
+        rotateBeforeDays: 7,
+        description: "CDN deployer (team web)",
+      }),
+    ).toEqual([]);
     // 14 days: the default lead time is half of it, 7, the minimum.
-    expect(await analyzeKey("short", { permission: "viewer", validForDays: 14, waitForActivation: true, revokeOnDelete: true })).toEqual([]);
+    expect(
+      await analyzeKey("short", {
+        permission: "viewer",
+        validForDays: 14,
+        waitForActivation: true,
+        revokeOnDelete: true,
+      }),
+    ).toEqual([]);
   });
 
   it("reports each broken rule with the key, the value, the rule and the fix", async () => {
     expect(await analyzeKey("yearly", { permission: "viewer", validForDays: 365 })).toEqual([
-      [POLICIES.maxValidity, "mandatory", 'ApiKey "yearly" is valid for 365 days (validForDays: 365), longer than the 90 days allowed. Set validForDays to 90 or less.'],
+      [
+        POLICIES.maxValidity,
+        "mandatory",
+        'ApiKey "yearly" is valid for 365 days (validForDays: 365), longer than the 90 days allowed. Set validForDays to 90 or less.',
+      ],
     ]);
     expect(await analyzeKey("late", { permission: "viewer", validForDays: 30, rotateBeforeDays: 2 })).toEqual([
-      [POLICIES.rotationWindow, "mandatory", 'ApiKey "late": rotateBeforeDays is 2, below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.'],
+      [
+        POLICIES.rotationWindow,
+        "mandatory",
+        'ApiKey "late": rotateBeforeDays is 2, below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
+      ],
     ]);
     expect(await analyzeKey("never", { permission: "viewer", validForDays: 30, rotateBeforeDays: 0 })).toEqual([
       [
@@ -128,7 +176,9 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
         'ApiKey "tenday": rotateBeforeDays is 5, the default for validForDays 10 (30 days, or half the validity when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
       ],
     ]);
-    expect((await analyzeKey("weekly", { permission: "viewer", validForDays: 7, rotateBeforeDays: 6 }))[0]![2]).toMatch(/Set rotateBeforeDays to 7 or more, and validForDays above 7 \(rotateBeforeDays must be below it\)\.$/);
+    expect((await analyzeKey("weekly", { permission: "viewer", validForDays: 7, rotateBeforeDays: 6 }))[0]![2]).toMatch(
+      /Set rotateBeforeDays to 7 or more, and validForDays above 7 \(rotateBeforeDays must be below it\)\.$/,
+    );
     expect(await analyzeKey("anon-editor", { permission: "editor", validForDays: 30 })).toEqual([
       [
         POLICIES.editorDescription,
@@ -151,45 +201,85 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
       ],
     ]);
     // Every rule at once, one violation each.
-    const all = await analyzeKey("everything", { permission: "editor", validForDays: 365, rotateBeforeDays: 1, revokeOnDelete: false, waitForActivation: false });
-    expect(all.map(([policy]) => policy)).toEqual([POLICIES.maxValidity, POLICIES.rotationWindow, POLICIES.editorDescription, POLICIES.revokeOnDelete, POLICIES.waitForActivation]);
+    const all = await analyzeKey("everything", {
+      permission: "editor",
+      validForDays: 365,
+      rotateBeforeDays: 1,
+      revokeOnDelete: false,
+      waitForActivation: false,
+    });
+    expect(all.map(([policy]) => policy)).toEqual([
+      POLICIES.maxValidity,
+      POLICIES.rotationWindow,
+      POLICIES.editorDescription,
+      POLICIES.revokeOnDelete,
+      POLICIES.waitForActivation,
+    ]);
   });
 
   it("never counts a value unknown during preview as a violation, nor says it could not run", async () => {
     // Unknown validity and lead time (check passes the unknown on), permission, description, flags.
-    const unknowns = { permission: UNKNOWN, validForDays: UNKNOWN, description: UNKNOWN, revokeOnDelete: UNKNOWN, waitForActivation: UNKNOWN };
+    const unknowns = {
+      permission: UNKNOWN,
+      validForDays: UNKNOWN,
+      description: UNKNOWN,
+      revokeOnDelete: UNKNOWN,
+      waitForActivation: UNKNOWN,
+    };
     const checked = await plugin.check(urnOf("later"), {}, args("later", unknowns));
     expect(checked.inputs.rotateBeforeDays).toBe(UNKNOWN);
     expect(await analyze(resource("later", checked.inputs))).toEqual([]);
-    expect(await analyzeKey("later-editor", { permission: "editor", validForDays: 30, description: UNKNOWN })).toEqual([]);
-    expect(await analyzeKey("later-lead", { permission: "viewer", validForDays: 30, rotateBeforeDays: UNKNOWN })).toEqual([]);
+    expect(await analyzeKey("later-editor", { permission: "editor", validForDays: 30, description: UNKNOWN })).toEqual(
+      [],
+    );
+    expect(
+      await analyzeKey("later-lead", { permission: "viewer", validForDays: 30, rotateBeforeDays: UNKNOWN }),
+    ).toEqual([]);
     // What is known is still judged.
-    expect((await analyzeKey("later-long", { permission: UNKNOWN, validForDays: 200 })).map(([p]) => p)).toEqual([POLICIES.maxValidity]);
+    expect((await analyzeKey("later-long", { permission: UNKNOWN, validForDays: 200 })).map(([p]) => p)).toEqual([
+      POLICIES.maxValidity,
+    ]);
   });
 
   it("applies the provider's defaults to inputs that never went through check", async () => {
-    expect(await analyze(resource("raw", { permission: "editor", validForDays: 8, description: "Purge job" }))).toEqual([
+    expect(await analyze(resource("raw", { permission: "editor", validForDays: 8, description: "Purge job" }))).toEqual(
       [
-        POLICIES.rotationWindow,
-        "mandatory",
-        'ApiKey "raw": rotateBeforeDays is 4, the default for validForDays 8 (30 days, or half the validity when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
+        [
+          POLICIES.rotationWindow,
+          "mandatory",
+          'ApiKey "raw": rotateBeforeDays is 4, the default for validForDays 8 (30 days, or half the validity when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
+        ],
       ],
-    ]);
+    );
     expect(await analyze(resource("raw-ok", { permission: "viewer", validForDays: 30 }))).toEqual([]);
   });
 
   it("ignores inputs it does not know (overlapDays, coming in 0.2)", async () => {
-    expect(await analyzeKey("overlap", { permission: "viewer", validForDays: 30 }, { overlapDays: 3, somethingElse: { deep: [1] } })).toEqual([]);
-    expect((await analyzeKey("overlap-long", { permission: "viewer", validForDays: 120 }, { overlapDays: 3 })).map(([p]) => p)).toEqual([POLICIES.maxValidity]);
+    expect(
+      await analyzeKey(
+        "overlap",
+        { permission: "viewer", validForDays: 30 },
+        { overlapDays: 3, somethingElse: { deep: [1] } },
+      ),
+    ).toEqual([]);
+    expect(
+      (await analyzeKey("overlap-long", { permission: "viewer", validForDays: 120 }, { overlapDays: 3 })).map(
+        ([p]) => p,
+      ),
+    ).toEqual([POLICIES.maxValidity]);
   });
 
   it("leaves resources of other types alone: not applicable, whatever their inputs", async () => {
-    const { diagnostics, notApplicable } = await pack.analyze(resource("bucket", { validForDays: 365, revokeOnDelete: false, permission: "admin" }, "aws:s3/bucket:Bucket"));
+    const { diagnostics, notApplicable } = await pack.analyze(
+      resource("bucket", { validForDays: 365, revokeOnDelete: false, permission: "admin" }, "aws:s3/bucket:Bucket"),
+    );
     expect(diagnostics).toEqual([]);
-    expect(notApplicable).toEqual(ALL.map((policyName) => ({ policyName, reason: `Policy only applies to resources of type '${TYPE}'` })));
+    expect(notApplicable).toEqual(
+      ALL.map((policyName) => ({ policyName, reason: `Policy only applies to resources of type '${TYPE}'` })),
+    );
   });
 
-  it("takes user config from a --policy-pack-config file: levels, \"all\", settings", async () => {
+  it('takes user config from a --policy-pack-config file: levels, "all", settings', async () => {
     await configure(
       JSON.stringify({
         all: "advisory",
@@ -198,8 +288,19 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
         [POLICIES.waitForActivation]: "disabled",
       }),
     );
-    expect(await analyzeKey("ops", { permission: "editor", validForDays: 60, description: "Ops automation", waitForActivation: false })).toEqual([
-      [POLICIES.maxValidity, "mandatory", 'ApiKey "ops" is valid for 60 days (validForDays: 60), longer than the 30 days allowed. Set validForDays to 30 or less.'],
+    expect(
+      await analyzeKey("ops", {
+        permission: "editor",
+        validForDays: 60,
+        description: "Ops automation",
+        waitForActivation: false,
+      }),
+    ).toEqual([
+      [
+        POLICIES.maxValidity,
+        "mandatory",
+        'ApiKey "ops" is valid for 60 days (validForDays: 60), longer than the 30 days allowed. Set validForDays to 30 or less.',
+      ],
       [
         POLICIES.allowedPermissions,
         "advisory",
@@ -212,12 +313,20 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
 
   it("config the engine refuses before anything runs: minRotateBeforeDays 0, a permission that does not exist, a maximum above 365", () => {
     const errors = (file: object) => reconcilePolicyConfig(info, parsePolicyConfig(JSON.stringify(file))).errors;
-    expect(errors({ [POLICIES.rotationWindow]: { minRotateBeforeDays: 0 } })).toEqual([expect.stringMatching(/^qwilt-api-key-rotation-window: minRotateBeforeDays: /)]);
-    expect(errors({ [POLICIES.allowedPermissions]: { allowedPermissions: ["admin"] } })).toEqual([expect.stringMatching(/^qwilt-api-key-allowed-permissions: allowedPermissions\.0: /)]);
+    expect(errors({ [POLICIES.rotationWindow]: { minRotateBeforeDays: 0 } })).toEqual([
+      expect.stringMatching(/^qwilt-api-key-rotation-window: minRotateBeforeDays: /),
+    ]);
+    expect(errors({ [POLICIES.allowedPermissions]: { allowedPermissions: ["admin"] } })).toEqual([
+      expect.stringMatching(/^qwilt-api-key-allowed-permissions: allowedPermissions\.0: /),
+    ]);
     expect(errors({ [POLICIES.allowedPermissions]: { allowedPermissions: [] } })).toHaveLength(1);
-    expect(errors({ [POLICIES.maxValidity]: { maxValidForDays: 400 } })).toEqual([expect.stringMatching(/^qwilt-api-key-max-validity: maxValidForDays: /)]);
+    expect(errors({ [POLICIES.maxValidity]: { maxValidForDays: 400 } })).toEqual([
+      expect.stringMatching(/^qwilt-api-key-max-validity: maxValidForDays: /),
+    ]);
     expect(errors({ [POLICIES.maxValidity]: { maxValidForDays: 30.5 } })).toHaveLength(1);
-    expect(() => parsePolicyConfig(JSON.stringify({ [POLICIES.maxValidity]: "strict" }))).toThrow(/"strict" is not a valid enforcement level/);
+    expect(() => parsePolicyConfig(JSON.stringify({ [POLICIES.maxValidity]: "strict" }))).toThrow(
+      /"strict" is not a valid enforcement level/,
+    );
   });
 
   it("config that reaches it all the same (a misspelt key, which the engine lets through; 0 sent unvalidated) fails the Analyze call, naming policy, key and allowed values", async () => {
@@ -225,7 +334,9 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     const withConfig = async (name: string, properties: Record<string, unknown>) => {
       // The engine's validation ignores unknown keys: this file passes it.
       const { config, errors } = reconcilePolicyConfig(info, { [name]: { properties } });
-      await pack.configure(errors.length === 0 ? config : { ...defaults, [name]: { ...(defaults[name] as PolicyConfig), properties } });
+      await pack.configure(
+        errors.length === 0 ? config : { ...defaults, [name]: { ...(defaults[name] as PolicyConfig), properties } },
+      );
       return analyzeKey("any", { permission: "viewer", validForDays: 30 }).then(
         () => "no error",
         (err: Error) => err.message,
@@ -234,8 +345,12 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     expect(await withConfig(POLICIES.maxValidity, { maxValidDays: 30 })).toContain(
       'policy qwilt-api-key-max-validity: config has an unknown key "maxValidDays": its keys are maxValidForDays (and enforcementLevel)',
     );
-    expect(await withConfig(POLICIES.revokeOnDelete, { allow: true })).toContain('policy qwilt-api-key-revoke-on-delete: config has an unknown key "allow": it takes none (and enforcementLevel)');
-    expect(await withConfig(POLICIES.rotationWindow, { minRotateBeforeDays: 0 })).toContain("policy qwilt-api-key-rotation-window: config minRotateBeforeDays must be a whole number from 1 to 364 (got 0)");
+    expect(await withConfig(POLICIES.revokeOnDelete, { allow: true })).toContain(
+      'policy qwilt-api-key-revoke-on-delete: config has an unknown key "allow": it takes none (and enforcementLevel)',
+    );
+    expect(await withConfig(POLICIES.rotationWindow, { minRotateBeforeDays: 0 })).toContain(
+      "policy qwilt-api-key-rotation-window: config minRotateBeforeDays must be a whole number from 1 to 364 (got 0)",
+    );
     expect(await withConfig(POLICIES.allowedPermissions, { allowedPermissions: ["viewer", "viewer"] })).toContain(
       'config allowedPermissions must be a list of at least 1 of "viewer", "editor", each at most once (got ["viewer","viewer"])',
     );
@@ -257,7 +372,10 @@ describe("a policy pack of one's own, built on apiKeyPolicies()", () => {
     const dir = join(project, "security-pack");
     mkdirSync(dir);
     writeFileSync(join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: Acme's rules\n");
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "acme-security", version: "1.2.3", main: "index.js" }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "acme-security", version: "1.2.3", main: "index.js" }),
+    );
     writeFileSync(
       join(dir, "index.js"),
       `const { PolicyPack } = require("@pulumi/policy");
@@ -280,16 +398,27 @@ new PolicyPack("acme-security", {
     );
     own = await startPolicyPack(dir, STACK);
     const ownInfo = await own.getAnalyzerInfo();
-    expect(ownInfo).toMatchObject({ name: "acme-security", version: "1.2.3", initialConfig: { [POLICIES.maxValidity]: { enforcementLevel: "mandatory", properties: { maxValidForDays: 30 } } } });
+    expect(ownInfo).toMatchObject({
+      name: "acme-security",
+      version: "1.2.3",
+      initialConfig: { [POLICIES.maxValidity]: { enforcementLevel: "mandatory", properties: { maxValidForDays: 30 } } },
+    });
     expect(ownInfo.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(
       [...ALL, "acme-key-names"].sort().map((n) => [n, n === "acme-key-names" ? "mandatory" : "advisory"]),
     );
     const { config, errors } = reconcilePolicyConfig(ownInfo);
     expect(errors).toEqual([]);
-    expect(config[POLICIES.maxValidity]).toEqual({ enforcementLevel: "mandatory", properties: { maxValidForDays: 30 } });
+    expect(config[POLICIES.maxValidity]).toEqual({
+      enforcementLevel: "mandatory",
+      properties: { maxValidForDays: 30 },
+    });
     await own.configure(config);
 
-    const checked = await plugin.check(urnOf("ci"), {}, args("ci", { permission: "editor", validForDays: 60, name: "acme-ci" }));
+    const checked = await plugin.check(
+      urnOf("ci"),
+      {},
+      args("ci", { permission: "editor", validForDays: 60, name: "acme-ci" }),
+    );
     const { diagnostics } = await own.analyze(resource("ci", checked.inputs));
     expect(diagnostics.map((d) => [d.policyName, d.enforcementLevel])).toEqual([
       [POLICIES.maxValidity, "mandatory"],

@@ -23,9 +23,19 @@ afterAll(() => sim?.close());
 
 describe("QwiltApiKeyProvider against the simulator", () => {
   it("creates, reads, updates and deletes", async () => {
-    const { inputs } = await provider.check({}, { permission: "editor", validForDays: 20, description: "direct", __resourceName: "direct" });
+    const { inputs } = await provider.check(
+      {},
+      { permission: "editor", validForDays: 20, description: "direct", __resourceName: "direct" },
+    );
     const { id, outs } = await provider.create(inputs);
-    expect(outs).toMatchObject({ permission: "editor", validForDays: 20, rotateBeforeDays: 10, description: "direct", keyId: expect.any(String), organization: "org-1" });
+    expect(outs).toMatchObject({
+      permission: "editor",
+      validForDays: 20,
+      rotateBeforeDays: 10,
+      description: "direct",
+      keyId: expect.any(String),
+      organization: "org-1",
+    });
     expect(id).toBe(`org-1/${outs!.keyId}`);
     const live = sim.liveKeys().find((k) => k.keyId === outs!.keyId)!;
     expect(live).toMatchObject({ name: inputs.name, ttl: 20, permission: "MediaEditor", description: "direct" });
@@ -37,7 +47,9 @@ describe("QwiltApiKeyProvider against the simulator", () => {
     const updated = await provider.update(id, outs!, { ...inputs, revokeOnDelete: false });
     expect(updated.outs).toMatchObject({ key: outs!.key, revokeOnDelete: false });
     await provider.delete(id, updated.outs!);
-    expect(warnings.at(-1)).toMatch(/is not revoked \(revokeOnDelete: false\); it keeps working until it expires at 20\d\d-/);
+    expect(warnings.at(-1)).toMatch(
+      /is not revoked \(revokeOnDelete: false\); it keeps working until it expires at 20\d\d-/,
+    );
     expect(warnings.join("\n")).not.toContain(outs!.key);
     expect(sim.liveKeys().map((k) => k.keyId)).toContain(outs!.keyId);
 
@@ -46,7 +58,10 @@ describe("QwiltApiKeyProvider against the simulator", () => {
   });
 
   it("drops an expired key on read, and never revokes a key that is not its own", async () => {
-    const { inputs } = await provider.check({}, { permission: "viewer", validForDays: 2, waitForActivation: false, __resourceName: "short" });
+    const { inputs } = await provider.check(
+      {},
+      { permission: "viewer", validForDays: 2, waitForActivation: false, __resourceName: "short" },
+    );
     const { id, outs } = await provider.create(inputs);
     now += 3 * DAY;
     try {
@@ -66,13 +81,29 @@ describe("configure", () => {
     const local = await startSimulator();
     try {
       const p = new QwiltApiKeyProvider({ env: {} });
-      const config = { rawConfig: { "qwilt:username": local.user.email, "qwilt:password": local.user.password, "qwilt:usersUrl": local.url, "qwilt:loginUrl": local.url }, get: () => undefined };
-      const inputs = (await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "twice" })).inputs;
+      const config = {
+        rawConfig: {
+          "qwilt:username": local.user.email,
+          "qwilt:password": local.user.password,
+          "qwilt:usersUrl": local.url,
+          "qwilt:loginUrl": local.url,
+        },
+        get: () => undefined,
+      };
+      const inputs = (
+        await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "twice" })
+      ).inputs;
       await p.configure({ config } as any);
-      const first = await p.create((await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "a" })).inputs);
+      const first = await p.create(
+        (await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "a" }))
+          .inputs,
+      );
       // A second __provider text (an older package version in the state) configures the provider again.
       await p.configure({ config } as any);
-      const second = await p.create((await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "b" })).inputs);
+      const second = await p.create(
+        (await p.check({}, { permission: "viewer", validForDays: 3, waitForActivation: false, __resourceName: "b" }))
+          .inputs,
+      );
       expect(local.requests.filter((r) => r.path === "/login")).toHaveLength(1);
       expect(inputs.name).toMatch(/^twice-/);
       await p.delete(first.id, first.outs!);
@@ -85,10 +116,13 @@ describe("configure", () => {
 
 describe("a provider configured again", () => {
   it("closes the clients of the configuration it replaces, and keeps them for the same configuration", async () => {
-    const server = await startScriptedServer((req) => (req.path === "/api/1/api-keys" ? { body: [] } : { status: 404 }));
+    const server = await startScriptedServer((req) =>
+      req.path === "/api/1/api-keys" ? { body: [] } : { status: 404 },
+    );
     try {
       const provider = new QwiltApiKeyProvider({ env: {}, warn: () => undefined });
-      const config = (apiKey: string) => ({ config: { rawConfig: { "qwilt:apiKey": apiKey, "qwilt:usersUrl": server.url } } }) as never;
+      const config = (apiKey: string) =>
+        ({ config: { rawConfig: { "qwilt:apiKey": apiKey, "qwilt:usersUrl": server.url } } }) as never;
       const state = { keyId: "1", name: "gone", rotateBeforeDays: 1 } as ApiKeyState;
       await provider.configure(config("key-one"));
       expect(await provider.read("org-1/1", state)).toEqual({});

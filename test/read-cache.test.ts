@@ -54,7 +54,13 @@ function makeKeys(orgId: string, count: number, prefix: string, withOrgId = fals
 }
 
 const calls = () => sim.requests.map((r) => `${r.method} ${r.path}`);
-const env = () => ({ QWILT_API_KEY: sim.bootstrapKey, QWILT_USERNAME: sim.user.email, QWILT_PASSWORD: sim.user.password, QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url });
+const env = () => ({
+  QWILT_API_KEY: sim.bootstrapKey,
+  QWILT_USERNAME: sim.user.email,
+  QWILT_PASSWORD: sim.user.password,
+  QWILT_USERS_URL: sim.url,
+  QWILT_LOGIN_URL: sim.url,
+});
 
 describe("provider read of many keys", () => {
   it("reads 500 keys at once with one list call, and reports the key revoked before as gone", async () => {
@@ -74,8 +80,21 @@ describe("provider read of many keys", () => {
     expect(kept).toHaveLength(499);
     expect(results[0]).toEqual({
       id: keys[0]!.id,
-      props: { ...keys[0]!.props, rotateAt: new Date(Date.parse(keys[0]!.props.expiresAt) - 15 * 86_400_000).toISOString() },
-      inputs: { permission: "viewer", validForDays: 30, name: "many-0", rotateBeforeDays: 15, waitForActivation: false, activationTimeoutSeconds: 600, revokeOnDelete: true, overlapDays: 0, __defaults: [] },
+      props: {
+        ...keys[0]!.props,
+        rotateAt: new Date(Date.parse(keys[0]!.props.expiresAt) - 15 * 86_400_000).toISOString(),
+      },
+      inputs: {
+        permission: "viewer",
+        validForDays: 30,
+        name: "many-0",
+        rotateBeforeDays: 15,
+        waitForActivation: false,
+        activationTimeoutSeconds: 600,
+        revokeOnDelete: true,
+        overlapDays: 0,
+        __defaults: [],
+      },
     });
     expect(kept.every((r) => r.props!.key === HELD_KEY)).toBe(true);
   });
@@ -89,16 +108,29 @@ describe("provider read of many keys", () => {
 
     const results = await Promise.all([...own, other[0]!, renamed, other[2]!].map((k) => provider.read(k.id, k.props)));
 
-    expect(results.map((r) => r.id)).toEqual([own[0]!.id, own[1]!.id, own[2]!.id, other[0]!.id, undefined, other[2]!.id]);
+    expect(results.map((r) => r.id)).toEqual([
+      own[0]!.id,
+      own[1]!.id,
+      own[2]!.id,
+      other[0]!.id,
+      undefined,
+      other[2]!.id,
+    ]);
     expect(calls().sort()).toEqual(["GET /login", LIST, LIST, `GET /api/1/api-keys/${other[1]!.props.keyId}`].sort());
-    expect(sim.requests.filter((r) => r.path === "/api/1/api-keys").map((r) => r.orgId).sort()).toEqual(["org-1", "org-2"]);
+    expect(
+      sim.requests
+        .filter((r) => r.path === "/api/1/api-keys")
+        .map((r) => r.orgId)
+        .sort(),
+    ).toEqual(["org-1", "org-2"]);
   });
 });
 
 describe("KeyListCache", () => {
   let t = 0;
   const cache = new KeyListCache(2000, () => t);
-  const client = () => new QwiltClient({ credentials: { apiKey: sim.bootstrapKey }, usersUrl: sim.url, loginUrl: sim.url, maxRetries: 0 });
+  const client = () =>
+    new QwiltClient({ credentials: { apiKey: sim.bootstrapKey }, usersUrl: sim.url, loginUrl: sim.url, maxRetries: 0 });
 
   it("asks again once the list is older than its lifetime, so a key revoked meanwhile is gone", async () => {
     const c = client();
@@ -163,9 +195,15 @@ describe("refresh through the plugin", () => {
     const provider = serializedProvider(inject("packedProject"));
     const plugin = await startPlugin(inject("packedProject"));
     try {
-      await plugin.configure({ "qwilt:apiKey": sim.bootstrapKey, "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url });
+      await plugin.configure({
+        "qwilt:apiKey": sim.bootstrapKey,
+        "qwilt:usersUrl": sim.url,
+        "qwilt:loginUrl": sim.url,
+      });
       sim.clearRequests();
-      const reads = await Promise.all(keys.map((k, i) => plugin.read(urnOf(`plugin-${i}`), k.id, { ...k.props, __provider: provider })));
+      const reads = await Promise.all(
+        keys.map((k, i) => plugin.read(urnOf(`plugin-${i}`), k.id, { ...k.props, __provider: provider })),
+      );
       console.log(`refresh of 500 keys through the plugin: ${sim.requests.length} HTTP calls`);
       expect(sim.requests.length).toBeLessThanOrEqual(10);
       expect(calls().filter((c) => c !== LIST)).toEqual([`GET /api/1/api-keys/${revoked.props.keyId}`]);

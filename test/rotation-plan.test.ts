@@ -42,10 +42,19 @@ const state: ApiKeyState = {
   previousExpiresAt: iso(T0 + 7 * DAY),
   previousRevokeAt: iso(T0 + 2 * DAY),
 };
-const { previousKeyId: _a, previousName: _b, previousKey: _c, previousExpiresAt: _d, previousRevokeAt: _e, ...noPrevious } = state;
+const {
+  previousKeyId: _a,
+  previousName: _b,
+  previousKey: _c,
+  previousExpiresAt: _d,
+  previousRevokeAt: _e,
+  ...noPrevious
+} = state;
 
-const plan = (olds: Partial<ApiKeyState>, news: Partial<Record<keyof CheckedArgs, unknown>>, at: number) => planFor(olds, { ...inputs, ...news } as CheckedArgs, at);
-const revoked = (p: ReturnType<typeof planFor>) => p.revokesPrevious && [p.revokesPrevious.key.keyId, p.revokesPrevious.why, p.revokesPrevious.key.revokeAt];
+const plan = (olds: Partial<ApiKeyState>, news: Partial<Record<keyof CheckedArgs, unknown>>, at: number) =>
+  planFor(olds, { ...inputs, ...news } as CheckedArgs, at);
+const revoked = (p: ReturnType<typeof planFor>) =>
+  p.revokesPrevious && [p.revokesPrevious.key.keyId, p.revokesPrevious.why, p.revokesPrevious.key.revokeAt];
 
 describe("rotation plan", () => {
   it("nothing to do: no change", () => {
@@ -55,8 +64,15 @@ describe("rotation plan", () => {
   });
 
   it("overlapDays > 0: a changed key argument, rotateAt or expiresAt rotates in place, and the live previous key is revoked to make room", () => {
-    expect(plan(state, { description: "CD" }, T0 + DAY)).toMatchObject({ replaces: [], rotates: ["description"], updates: [] });
-    expect(plan(state, { permission: "viewer", validForDays: 60 }, T0 + DAY)).toMatchObject({ replaces: [], rotates: ["permission", "validForDays"] });
+    expect(plan(state, { description: "CD" }, T0 + DAY)).toMatchObject({
+      replaces: [],
+      rotates: ["description"],
+      updates: [],
+    });
+    expect(plan(state, { permission: "viewer", validForDays: 60 }, T0 + DAY)).toMatchObject({
+      replaces: [],
+      rotates: ["permission", "validForDays"],
+    });
     expect(plan(state, {}, T0 + 23 * DAY)).toMatchObject({ replaces: [], rotates: ["rotateAt"] });
     expect(plan(state, {}, T0 + 30 * DAY)).toMatchObject({ replaces: [], rotates: ["expiresAt"] });
     expect(revoked(plan(state, { description: "CD" }, T0 + DAY))).toEqual(["3", "room", iso(T0 + 2 * DAY)]);
@@ -64,10 +80,25 @@ describe("rotation plan", () => {
 
   it("orgId changed, or overlapDays 0 (also unknown, in a preview): a replacement, as before; the previous key goes with the resource", () => {
     expect(plan(state, { orgId: "org-2" }, T0 + DAY)).toEqual({ replaces: ["orgId"], rotates: [], updates: [] });
-    expect(plan(state, { orgId: "org-2", description: "CD" }, T0 + DAY)).toMatchObject({ replaces: ["description", "orgId"], rotates: [] });
-    expect(plan(noPrevious, { overlapDays: 0, description: "CD" }, T0 + DAY)).toEqual({ replaces: ["description"], rotates: [], updates: ["overlapDays"] });
-    expect(plan(noPrevious, { overlapDays: 0 }, T0 + 23 * DAY)).toEqual({ replaces: ["rotateAt"], rotates: [], updates: ["overlapDays"] });
-    expect(plan(noPrevious, { overlapDays: UNKNOWN, description: "CD" }, T0 + DAY)).toEqual({ replaces: ["description"], rotates: [], updates: ["overlapDays"] });
+    expect(plan(state, { orgId: "org-2", description: "CD" }, T0 + DAY)).toMatchObject({
+      replaces: ["description", "orgId"],
+      rotates: [],
+    });
+    expect(plan(noPrevious, { overlapDays: 0, description: "CD" }, T0 + DAY)).toEqual({
+      replaces: ["description"],
+      rotates: [],
+      updates: ["overlapDays"],
+    });
+    expect(plan(noPrevious, { overlapDays: 0 }, T0 + 23 * DAY)).toEqual({
+      replaces: ["rotateAt"],
+      rotates: [],
+      updates: ["overlapDays"],
+    });
+    expect(plan(noPrevious, { overlapDays: UNKNOWN, description: "CD" }, T0 + DAY)).toEqual({
+      replaces: ["description"],
+      rotates: [],
+      updates: ["overlapDays"],
+    });
   });
 
   it("the previous key is revoked from previousRevokeAt on, and at once when overlapDays no longer covers it", () => {
@@ -78,14 +109,20 @@ describe("rotation plan", () => {
     expect(revoked(plan(state, { overlapDays: 0 }, T0 + 1))).toEqual(["3", "due", iso(T0)]);
     // Never after the previous key's own expiry.
     expect(revoked(plan(state, { overlapDays: 20 }, T0 + 7 * DAY))).toEqual(["3", "due", iso(T0 + 7 * DAY)]);
-    expect(plan(state, { overlapDays: 5 }, T0 + 3 * DAY)).toEqual({ replaces: [], rotates: [], updates: ["overlapDays"] });
+    expect(plan(state, { overlapDays: 5 }, T0 + 3 * DAY)).toEqual({
+      replaces: [],
+      rotates: [],
+      updates: ["overlapDays"],
+    });
     // In a preview with overlapDays unknown, the stored time decides.
     expect(revoked(plan(state, { overlapDays: UNKNOWN }, T0 + 2 * DAY))).toEqual(["3", "due", iso(T0 + 2 * DAY)]);
   });
 
   it("two auto-names are the same argument (a rotation in place renames the key where the inputs cannot follow); a fixed name is compared", () => {
     expect(plan({ ...state, name: "deployer-5e5e5e5" }, {}, T0 + DAY).rotates).toEqual([]);
-    expect(plan({ ...state, name: "deployer-5e5e5e5" }, { name: "deployer", __defaults: [] }, T0 + DAY).rotates).toEqual(["name"]);
+    expect(
+      plan({ ...state, name: "deployer-5e5e5e5" }, { name: "deployer", __defaults: [] }, T0 + DAY).rotates,
+    ).toEqual(["name"]);
     expect(plan({ ...state, __defaults: [] }, { name: "deployer-ci" }, T0 + DAY).rotates).toEqual(["name"]);
   });
 
@@ -95,7 +132,11 @@ describe("rotation plan", () => {
     expect(plan(old, { overlapDays: 2 }, T0 + DAY)).toEqual({ replaces: [], rotates: [], updates: ["overlapDays"] });
     expect(plan(old, { overlapDays: 0 }, T0 + 23 * DAY)).toEqual({ replaces: ["rotateAt"], rotates: [], updates: [] });
     // A refresh diffs the read outputs against the inputs the state holds, which such a state lacks too.
-    expect(planFor(old, { ...old, overlapDays: undefined } as unknown as CheckedArgs, T0 + DAY)).toEqual({ replaces: [], rotates: [], updates: [] });
+    expect(planFor(old, { ...old, overlapDays: undefined } as unknown as CheckedArgs, T0 + DAY)).toEqual({
+      replaces: [],
+      rotates: [],
+      updates: [],
+    });
   });
 });
 

@@ -54,7 +54,14 @@ async function rotateWhileConsuming(waitForActivation: boolean) {
   cleanup.push(() => sim.close());
   provider ??= serializedProvider(inject("packedProject"));
   const urn = urnOf("rotated");
-  const args = { permission: "viewer", validForDays: 30, rotateBeforeDays: 7, waitForActivation, __resourceName: "rotated", __provider: provider };
+  const args = {
+    permission: "viewer",
+    validForDays: 30,
+    rotateBeforeDays: 7,
+    waitForActivation,
+    __resourceName: "rotated",
+    __provider: provider,
+  };
 
   // First `pulumi up`. (The control run also waits here, so the consumer starts on a working key.)
   const first = await plugin(sim, 0);
@@ -78,21 +85,30 @@ async function rotateWhileConsuming(waitForActivation: boolean) {
   await nightly.delete(urn, old.id, old.properties);
   await new Promise((r) => setTimeout(r, 1000));
   const counts = await consumer.stop();
-  expect(sim.liveKeys().map((k) => k.keyId).sort()).toEqual(["1", replacement.properties.keyId].sort()); // bootstrap + new
+  expect(
+    sim
+      .liveKeys()
+      .map((k) => k.keyId)
+      .sort(),
+  ).toEqual(["1", replacement.properties.keyId].sort()); // bootstrap + new
   return counts;
 }
 
 describe("scheduled rotation with a propagation delay", () => {
   it("never shows the consumer a 401 when activation is awaited", async () => {
     const counts = await rotateWhileConsuming(true);
-    console.log(`consumer during rotation (waitForActivation: true, propagation ${PROPAGATION_MS} ms): ${JSON.stringify(counts)}`);
+    console.log(
+      `consumer during rotation (waitForActivation: true, propagation ${PROPAGATION_MS} ms): ${JSON.stringify(counts)}`,
+    );
     expect(counts[401] ?? 0).toBe(0);
     expect(counts[200]).toBeGreaterThan(20);
   });
 
   it("control: without waiting, the consumer gets 401s from the new key", async () => {
     const counts = await rotateWhileConsuming(false);
-    console.log(`consumer during rotation (waitForActivation: false, propagation ${PROPAGATION_MS} ms): ${JSON.stringify(counts)}`);
+    console.log(
+      `consumer during rotation (waitForActivation: false, propagation ${PROPAGATION_MS} ms): ${JSON.stringify(counts)}`,
+    );
     expect(counts[401]).toBeGreaterThan(5);
   });
 });

@@ -39,7 +39,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function pluginWith(config: Record<string, string>, env: NodeJS.ProcessEnv = { QWILT_TIMEOUT_MS: "2000", QWILT_MAX_RETRIES: "1" }) {
+async function pluginWith(
+  config: Record<string, string>,
+  env: NodeJS.ProcessEnv = { QWILT_TIMEOUT_MS: "2000", QWILT_MAX_RETRIES: "1" },
+) {
   const plugin = await startPlugin(inject("packedProject"), env);
   plugins.push(plugin);
   await plugin.configure(config);
@@ -64,7 +67,11 @@ async function observe<T>(call: Promise<T>): Promise<T | undefined> {
 function withoutKey(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutKey);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "key").map(([k, v]) => [k, withoutKey(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "key")
+        .map(([k, v]) => [k, withoutKey(v)]),
+    );
   }
   return value;
 }
@@ -73,13 +80,29 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
   it("no key, password or token appears in plugin output, errors, __provider or non-secret outputs", async () => {
     const project = inject("packedProject");
     // Credentials in the environment of the serializing program: none may be captured.
-    const provider = serializedProvider(project, { QWILT_API_KEY: sim.bootstrapKey, QWILT_USERNAME: sim.user.email, QWILT_PASSWORD: sim.user.password });
+    const provider = serializedProvider(project, {
+      QWILT_API_KEY: sim.bootstrapKey,
+      QWILT_USERNAME: sim.user.email,
+      QWILT_PASSWORD: sim.user.password,
+    });
     seen.push(provider);
-    const args = (name: string, extra: Props = {}) => ({ permission: "editor", validForDays: 30, ...extra, __resourceName: name, __provider: provider });
+    const args = (name: string, extra: Props = {}) => ({
+      permission: "editor",
+      validForDays: 30,
+      ...extra,
+      __resourceName: name,
+      __provider: provider,
+    });
     const urls = { "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url };
 
     // Both credentials configured (a warning), and an unknown key holding a secret.
-    const main = await pluginWith({ ...urls, "qwilt:apiKey": sim.bootstrapKey, "qwilt:username": sim.user.email, "qwilt:password": sim.user.password, "qwilt:apikey": TYPO_VALUE });
+    const main = await pluginWith({
+      ...urls,
+      "qwilt:apiKey": sim.bootstrapKey,
+      "qwilt:username": sim.user.email,
+      "qwilt:password": sim.user.password,
+      "qwilt:apikey": TYPO_VALUE,
+    });
 
     // Lifecycle: check, create (waiting for activation), diff, read, update, replace, delete.
     const urn = urnOf("life");
@@ -96,7 +119,9 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
 
     // With orgId: username/password, a login token.
     const orgUrn = urnOf("org2");
-    const orgChecked = (await observe(main.check(orgUrn, {}, args("org2", { orgId: "org-2", waitForActivation: false }))))!;
+    const orgChecked = (await observe(
+      main.check(orgUrn, {}, args("org2", { orgId: "org-2", waitForActivation: false })),
+    ))!;
     const orgKey = (await observe(main.create(orgUrn, orgChecked.inputs)))!;
 
     // Faults: a lost create answer (a key made and lost, then revoked), a schema-violating answer that carries
@@ -106,13 +131,27 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
       await observe(call());
       sim.faults.clear();
     };
-    const make = async (name: string, extra: Props = {}) => main.create(urnOf(name), (await main.check(urnOf(name), {}, args(name, { waitForActivation: false, ...extra }))).inputs);
+    const make = async (name: string, extra: Props = {}) =>
+      main.create(
+        urnOf(name),
+        (await main.check(urnOf(name), {}, args(name, { waitForActivation: false, ...extra }))).inputs,
+      );
     await faulted({ method: "POST", path: "/api/1/api-keys", loseAnswer: true }, () => make("lost"));
-    await faulted({ method: "POST", path: "/api/1/api-keys", schemaViolation: true, times: Infinity }, () => make("schema"));
+    await faulted({ method: "POST", path: "/api/1/api-keys", schemaViolation: true, times: Infinity }, () =>
+      make("schema"),
+    );
     await faulted({ method: "POST", path: "/api/1/api-keys", status: 500, times: Infinity }, () => make("failing"));
-    await faulted({ method: "GET", path: "/api/1/api-keys*", malformedBody: true, times: Infinity }, () => main.read(urnOf("life"), replacement.id, replacement.properties));
-    await faulted({ method: "DELETE", path: "/api/1/api-keys/*", status: 429, retryAfterSeconds: 0, times: Infinity }, () => main.delete(urnOf("life"), replacement.id, replacement.properties));
-    await faulted({ method: "POST", path: "/api/1/api-keys", status: 401, body: '{"message":"token refused"}', times: Infinity }, () => make("refused", { orgId: "org-2" }));
+    await faulted({ method: "GET", path: "/api/1/api-keys*", malformedBody: true, times: Infinity }, () =>
+      main.read(urnOf("life"), replacement.id, replacement.properties),
+    );
+    await faulted(
+      { method: "DELETE", path: "/api/1/api-keys/*", status: 429, retryAfterSeconds: 0, times: Infinity },
+      () => main.delete(urnOf("life"), replacement.id, replacement.properties),
+    );
+    await faulted(
+      { method: "POST", path: "/api/1/api-keys", status: 401, body: '{"message":"token refused"}', times: Infinity },
+      () => make("refused", { orgId: "org-2" }),
+    );
     await observe(main.delete(orgUrn, orgKey.id, orgKey.properties));
 
     // A key revoked by its own destroy, then used as the provider's credential: 401.
@@ -123,10 +162,15 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
 
     // A wrong password, twice.
     const wrong = await pluginWith({ ...urls, "qwilt:username": sim.user.email, "qwilt:password": WRONG_PASSWORD });
-    for (const n of ["w1", "w2"]) await observe(wrong.create(urnOf(n), (await wrong.check(urnOf(n), {}, args(n))).inputs));
+    for (const n of ["w1", "w2"])
+      await observe(wrong.create(urnOf(n), (await wrong.check(urnOf(n), {}, args(n))).inputs));
 
     // Bad configuration that holds secrets: a password in a URL, a key that cannot be a header.
-    const inUrl = await pluginWith({ "qwilt:usersUrl": `https://admin:${URL_PASSWORD}@users.example.com`, "qwilt:password": sim.user.password, "qwilt:username": sim.user.email });
+    const inUrl = await pluginWith({
+      "qwilt:usersUrl": `https://admin:${URL_PASSWORD}@users.example.com`,
+      "qwilt:password": sim.user.password,
+      "qwilt:username": sim.user.email,
+    });
     await observe(inUrl.check(urnOf("u"), {}, args("u")));
     const spaced = await pluginWith({ ...urls, "qwilt:apiKey": SPACED_KEY });
     await observe(spaced.check(urnOf("s"), {}, args("s")));
@@ -136,7 +180,11 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
     for (const p of plugins) seen.push(p.output());
 
     // Every secret there is: from the simulator's state file (it keeps tokens; its API never shows them again).
-    const state = JSON.parse(readFileSync(stateFile, "utf8")) as { keys: { token: string; name: string }[]; sessions: { token: string }[]; users: { password: string }[] };
+    const state = JSON.parse(readFileSync(stateFile, "utf8")) as {
+      keys: { token: string; name: string }[];
+      sessions: { token: string }[];
+      users: { password: string }[];
+    };
     const basic = Buffer.from(`${sim.user.email}:${sim.user.password}`).toString("base64");
     const wrongBasic = Buffer.from(`${sim.user.email}:${WRONG_PASSWORD}`).toString("base64");
     const secrets = [
@@ -162,7 +210,7 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
     for (const expected of [
       "unknown configuration qwilt:apikey ignored",
       "both an API key and a username/password are configured",
-      "Qwilt had made 2 key(s) named \"schema-",
+      'Qwilt had made 2 key(s) named "schema-',
       "GET /login: 401 Unauthorized — wrong username or password",
       "401 Unauthorized — API key revoked (check qwilt:apiKey / QWILT_API_KEY",
       "POST /api/1/api-keys: 401 Unauthorized — token refused",
@@ -174,7 +222,9 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
       expect(haystack).toContain(expected);
     }
     const leaks = secrets.filter((s) => s.value.length >= 4 && haystack.includes(s.value)).map((s) => s.what);
-    console.log(`secret hygiene: ${secrets.length} secrets looked for in ${haystack.length} characters of output, errors, __provider and outputs; leaks: ${leaks.length}`);
+    console.log(
+      `secret hygiene: ${secrets.length} secrets looked for in ${haystack.length} characters of output, errors, __provider and outputs; leaks: ${leaks.length}`,
+    );
     expect(leaks).toEqual([]);
   });
 });

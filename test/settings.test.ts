@@ -6,7 +6,13 @@ describe("resolveSettings", () => {
   it("reads the config key, then each variable in order, then the default, and says which", () => {
     const { values, sources } = resolveSettings({
       config: { "qwilt:apiKey": "from-config" },
-      env: { QWILT_API_KEY: "from-env", QWILT_USERNAME: "", QCDN_USERNAME: "u", QCDN_PASSWORD: "p", QWILT_MAX_RETRIES: " 2 " },
+      env: {
+        QWILT_API_KEY: "from-env",
+        QWILT_USERNAME: "",
+        QCDN_USERNAME: "u",
+        QCDN_PASSWORD: "p",
+        QWILT_MAX_RETRIES: " 2 ",
+      },
     });
     expect(values).toEqual({
       apiKey: "from-config",
@@ -29,7 +35,10 @@ describe("resolveSettings", () => {
       maxRetries: { kind: "env", name: "QWILT_MAX_RETRIES" },
     });
     // Without a config map, the environment alone.
-    expect(resolveSettings({ env: { QWILT_API_KEY: "k" } }).sources.apiKey).toEqual({ kind: "env", name: "QWILT_API_KEY" });
+    expect(resolveSettings({ env: { QWILT_API_KEY: "k" } }).sources.apiKey).toEqual({
+      kind: "env",
+      name: "QWILT_API_KEY",
+    });
   });
 
   it("a number out of bounds: a SettingsError with the setting, its source, the value and what is allowed", () => {
@@ -48,7 +57,9 @@ describe("resolveSettings", () => {
       value: "fast",
       allowed: "a whole number of milliseconds from 100 to 600000",
     });
-    expect(error.message).toBe('QWILT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000 (got "fast")');
+    expect(error.message).toBe(
+      'QWILT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000 (got "fast")',
+    );
   });
 
   it("half a username/password pair: a SettingsError naming the missing one", () => {
@@ -58,7 +69,16 @@ describe("resolveSettings", () => {
   });
 
   it("every setting has a config key and variables; secrets are marked", () => {
-    expect(SETTING_NAMES).toEqual(["apiKey", "username", "password", "orgId", "usersUrl", "loginUrl", "timeoutMs", "maxRetries"]);
+    expect(SETTING_NAMES).toEqual([
+      "apiKey",
+      "username",
+      "password",
+      "orgId",
+      "usersUrl",
+      "loginUrl",
+      "timeoutMs",
+      "maxRetries",
+    ]);
     expect(SETTING_NAMES.filter((s) => SETTINGS[s].secret)).toEqual(["apiKey", "password"]);
   });
 });

@@ -24,7 +24,11 @@ import { goClientDo, goCookies } from "./helpers/go-http-client";
 import { startScriptedServer } from "./helpers/scripted-server";
 
 /** auth.go `SignIn` + client.go `doAuthRequest`, step by step; returns the token or the error it would return. */
-async function signIn(authEndpoint: string, username: string, password: string): Promise<{ token?: string; error?: string; hops: string[] }> {
+async function signIn(
+  authEndpoint: string,
+  username: string,
+  password: string,
+): Promise<{ token?: string; error?: string; hops: string[] }> {
   const rb = JSON.stringify({ username, password }); // AuthStruct's json tags
   const res = await goClientDo({
     method: "GET",
@@ -44,7 +48,12 @@ async function signIn(authEndpoint: string, username: string, password: string):
 type Credential = { xApiToken: string } | { token: string };
 
 /** client.go `doRequest`: the body, or the error it would return. */
-async function doRequest(method: string, url: string, cred: Credential, body?: string): Promise<{ status: number; body: string; error?: string }> {
+async function doRequest(
+  method: string,
+  url: string,
+  cred: Credential,
+  body?: string,
+): Promise<{ status: number; body: string; error?: string }> {
   const res = await goClientDo({
     method,
     url,
@@ -55,7 +64,10 @@ async function doRequest(method: string, url: string, cred: Credential, body?: s
     ...(body !== undefined ? { body } : {}),
   });
   if (res.status !== 200 && res.status !== 201) {
-    const error = res.status === 401 ? `401 Unauthorized. please re-athenticate - status: ${res.status}` : `API command failed - status: ${res.status}, body: ${res.body}`;
+    const error =
+      res.status === 401
+        ? `401 Unauthorized. please re-athenticate - status: ${res.status}`
+        : `API command failed - status: ${res.status}, body: ${res.body}`;
     return { status: res.status, body: res.body, error };
   }
   return { status: res.status, body: res.body };
@@ -89,7 +101,12 @@ describe("the simulator, through Qwilt's own (Terraform provider) client", () =>
     expect(list.error).toBeUndefined();
     expect(Array.isArray(JSON.parse(list.body))).toBe(true);
 
-    const create = await doRequest("POST", `${sim.url}${API_KEYS_PATH}`, cred, JSON.stringify({ name: "tf-client", ttl: 1, permission: "MediaViewer" }));
+    const create = await doRequest(
+      "POST",
+      `${sim.url}${API_KEYS_PATH}`,
+      cred,
+      JSON.stringify({ name: "tf-client", ttl: 1, permission: "MediaViewer" }),
+    );
     expect(create.error).toBeUndefined();
     const created = JSON.parse(create.body);
     expect(created).toMatchObject({ name: "tf-client", ttl: 1, permission: "MediaViewer" });
@@ -121,7 +138,10 @@ describe("the replay can fail: a Go client follows a 302 that has a Location", (
     );
     try {
       const r = await signIn(web.url, "user@example.com", "pw");
-      expect(r).toEqual({ error: "Authentication failed - status: 200", hops: [`${web.url}${LOGIN_PATH}`, `${web.url}/web-ui`] });
+      expect(r).toEqual({
+        error: "Authentication failed - status: 200",
+        hops: [`${web.url}${LOGIN_PATH}`, `${web.url}/web-ui`],
+      });
       // Go's client sent exactly this: a GET with the JSON body, Basic auth, no Content-Type.
       const first = web.requests[0]!;
       expect(first.method).toBe("GET");

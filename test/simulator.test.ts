@@ -13,8 +13,14 @@ interface Answer {
   json: any;
 }
 
-async function call(sim: Simulator, method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown } = {}): Promise<Answer> {
-  const body = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+async function call(
+  sim: Simulator,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Answer> {
+  const body =
+    opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
   const res = await request(sim.url + path, {
     method: method as "GET",
     headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
@@ -31,11 +37,20 @@ async function call(sim: Simulator, method: string, path: string, opts: { header
 }
 
 const keyAuth = (key: string) => ({ "x-api-key": key });
-const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
-const createBody = (over: Record<string, unknown> = {}) => ({ name: "ci", ttl: 30, permission: "MediaEditor", ...over });
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+});
+const createBody = (over: Record<string, unknown> = {}) => ({
+  name: "ci",
+  ttl: 30,
+  permission: "MediaEditor",
+  ...over,
+});
 
 async function login(sim: Simulator, orgId?: string, user = sim.user): Promise<string> {
-  const r = await call(sim, "GET", `/login${orgId ? `?orgId=${encodeURIComponent(orgId)}` : ""}`, { headers: basic(user.email, user.password) });
+  const r = await call(sim, "GET", `/login${orgId ? `?orgId=${encodeURIComponent(orgId)}` : ""}`, {
+    headers: basic(user.email, user.password),
+  });
   expect(r.status).toBe(302);
   const cookie = ([] as string[]).concat(r.headers["set-cookie"] ?? [])[0]!;
   return cookie.slice(`${LOGIN_TOKEN_COOKIE}=`.length, cookie.indexOf(";"));
@@ -75,13 +90,24 @@ describe("simulator: defaults and authentication", () => {
     expect(decodeJwtPart(sim.bootstrapKey, 1)).not.toHaveProperty("exp");
     expect(Buffer.from(parts[2]!, "base64url").length).toBe(64);
     const [boot] = sim.keys("org-1");
-    expect(boot).toMatchObject({ orgId: "org-1", keyId: "1", permission: "MediaEditor", ttl: 365, revoked: false, createdBy: "admin@example.com" });
+    expect(boot).toMatchObject({
+      orgId: "org-1",
+      keyId: "1",
+      permission: "MediaEditor",
+      ttl: 365,
+      revoked: false,
+      createdBy: "admin@example.com",
+    });
     expect(boot).not.toHaveProperty("token");
     expect(Date.parse(boot!.activeAt)).toBeLessThanOrEqual(Date.now());
   });
 
   it("accepts X-API-KEY and Authorization: X-API-KEY (any case)", async () => {
-    for (const headers of [keyAuth(sim.bootstrapKey), { authorization: `X-API-KEY ${sim.bootstrapKey}` }, { authorization: `x-api-key ${sim.bootstrapKey}` }]) {
+    for (const headers of [
+      keyAuth(sim.bootstrapKey),
+      { authorization: `X-API-KEY ${sim.bootstrapKey}` },
+      { authorization: `x-api-key ${sim.bootstrapKey}` },
+    ]) {
       const r = await call(sim, "GET", API_KEYS_PATH, { headers });
       expect(r.status).toBe(200);
       expect(Array.isArray(r.json)).toBe(true);
@@ -93,7 +119,10 @@ describe("simulator: defaults and authentication", () => {
   it("answers 401 with a JSON body, never echoing the credential", async () => {
     const none = await call(sim, "GET", API_KEYS_PATH);
     expect(none.status).toBe(401);
-    expect(none.json).toEqual({ error: "Unauthorized", message: "missing credentials: send X-API-KEY or Authorization: Bearer" });
+    expect(none.json).toEqual({
+      error: "Unauthorized",
+      message: "missing credentials: send X-API-KEY or Authorization: Bearer",
+    });
     const bogus = "eyJhbGciOiJSUzI1NiJ9.eyJ4IjoxfQ.bogus-signature";
     const unknown = await call(sim, "GET", API_KEYS_PATH, { headers: keyAuth(bogus) });
     expect(unknown.status).toBe(401);
@@ -108,10 +137,31 @@ describe("simulator: defaults and authentication", () => {
 
   it("creates a key (201) with every documented field, and the key then works", async () => {
     const before = sim.clock.now().getTime();
-    const r = await call(sim, "POST", API_KEYS_PATH, { headers: keyAuth(sim.bootstrapKey), body: createBody({ name: "deploy", description: "CI", ttl: 180 }) });
+    const r = await call(sim, "POST", API_KEYS_PATH, {
+      headers: keyAuth(sim.bootstrapKey),
+      body: createBody({ name: "deploy", description: "CI", ttl: 180 }),
+    });
     expect(r.status).toBe(201);
-    expect(Object.keys(r.json).sort()).toEqual(["apiToken", "createdAt", "createdBy", "description", "expireAt", "keyId", "name", "ownerId", "permission", "ttl"]);
-    expect(r.json).toMatchObject({ name: "deploy", description: "CI", ttl: 180, permission: "MediaEditor", ownerId: "org-1", createdBy: "admin@example.com" });
+    expect(Object.keys(r.json).sort()).toEqual([
+      "apiToken",
+      "createdAt",
+      "createdBy",
+      "description",
+      "expireAt",
+      "keyId",
+      "name",
+      "ownerId",
+      "permission",
+      "ttl",
+    ]);
+    expect(r.json).toMatchObject({
+      name: "deploy",
+      description: "CI",
+      ttl: 180,
+      permission: "MediaEditor",
+      ownerId: "org-1",
+      createdBy: "admin@example.com",
+    });
     expect(r.json.keyId).toBe("2");
     expect(r.json.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Date.parse(r.json.createdAt)).toBeGreaterThanOrEqual(before);
@@ -127,7 +177,10 @@ describe("simulator: defaults and authentication", () => {
   });
 
   it("omits description when none was given", async () => {
-    const r = await call(sim, "POST", API_KEYS_PATH, { headers: keyAuth(sim.bootstrapKey), body: createBody({ name: "nodesc" }) });
+    const r = await call(sim, "POST", API_KEYS_PATH, {
+      headers: keyAuth(sim.bootstrapKey),
+      body: createBody({ name: "nodesc" }),
+    });
     expect(r.status).toBe(201);
     expect(r.json).not.toHaveProperty("description");
   });
@@ -139,14 +192,22 @@ describe("simulator: defaults and authentication", () => {
     expect(r.headers.location).toBeUndefined();
     const cookie = ([] as string[]).concat(r.headers["set-cookie"] ?? []);
     expect(cookie).toHaveLength(1);
-    expect(cookie[0]).toMatch(new RegExp(`^${LOGIN_TOKEN_COOKIE}=[\\w-]+\\.[\\w-]+\\.[\\w-]+; Path=/; HttpOnly; Secure; SameSite=Lax$`));
+    expect(cookie[0]).toMatch(
+      new RegExp(`^${LOGIN_TOKEN_COOKIE}=[\\w-]+\\.[\\w-]+\\.[\\w-]+; Path=/; HttpOnly; Secure; SameSite=Lax$`),
+    );
     const token = await login(sim);
     expect(decodeJwtPart(token, 1)).not.toHaveProperty("exp");
-    const created = await call(sim, "POST", API_KEYS_PATH, { headers: { authorization: `BEARER ${token}` }, body: createBody({ name: "by-user" }) });
+    const created = await call(sim, "POST", API_KEYS_PATH, {
+      headers: { authorization: `BEARER ${token}` },
+      body: createBody({ name: "by-user" }),
+    });
     expect(created.status).toBe(201);
     expect(created.json.createdBy).toBe("admin@example.com");
     // A key made with a key records the creator of the key used.
-    const byKey = await call(sim, "POST", API_KEYS_PATH, { headers: keyAuth(created.json.apiToken), body: createBody({ name: "by-key" }) });
+    const byKey = await call(sim, "POST", API_KEYS_PATH, {
+      headers: keyAuth(created.json.apiToken),
+      body: createBody({ name: "by-key" }),
+    });
     expect(byKey.json.createdBy).toBe("admin@example.com");
   });
 
@@ -194,8 +255,14 @@ describe("simulator: defaults and authentication", () => {
       [{ ttl: 1.5 }, "ttl must be a whole number from 1 to 365"],
       [{ ttl: "30" }, "ttl must be a whole number from 1 to 365"],
       [{ name: "" }, `name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`],
-      [{ name: "x".repeat(MAX_NAME_LENGTH + 1) }, `name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`],
-      [{ description: "d".repeat(MAX_DESCRIPTION_LENGTH + 1) }, `description must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters`],
+      [
+        { name: "x".repeat(MAX_NAME_LENGTH + 1) },
+        `name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
+      ],
+      [
+        { description: "d".repeat(MAX_DESCRIPTION_LENGTH + 1) },
+        `description must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters`,
+      ],
       [{ description: 5 }, `description must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters`],
       [{ permission: "editor" }, "permission must be one of MediaViewer, MediaEditor"],
     ];
@@ -205,13 +272,21 @@ describe("simulator: defaults and authentication", () => {
       expect(r.json).toEqual({ error: "Unprocessable Entity", message });
     }
     const two = await call(sim, "POST", API_KEYS_PATH, { headers: h, body: { name: "x" } });
-    expect(two.json.message).toBe("ttl must be a whole number from 1 to 365; permission must be one of MediaViewer, MediaEditor");
-    const boundary = await call(sim, "POST", API_KEYS_PATH, { headers: h, body: createBody({ ttl: 365, name: "x".repeat(MAX_NAME_LENGTH) }) });
+    expect(two.json.message).toBe(
+      "ttl must be a whole number from 1 to 365; permission must be one of MediaViewer, MediaEditor",
+    );
+    const boundary = await call(sim, "POST", API_KEYS_PATH, {
+      headers: h,
+      body: createBody({ ttl: 365, name: "x".repeat(MAX_NAME_LENGTH) }),
+    });
     expect(boundary.status).toBe(201);
   });
 
   it("a Viewer key may GET but gets 403 on POST and DELETE", async () => {
-    const v = await call(sim, "POST", API_KEYS_PATH, { headers: keyAuth(sim.bootstrapKey), body: createBody({ name: "viewer", permission: "MediaViewer" }) });
+    const v = await call(sim, "POST", API_KEYS_PATH, {
+      headers: keyAuth(sim.bootstrapKey),
+      body: createBody({ name: "viewer", permission: "MediaViewer" }),
+    });
     expect(v.json.permission).toBe("MediaViewer");
     const h = keyAuth(v.json.apiToken);
     expect((await call(sim, "GET", API_KEYS_PATH, { headers: h })).status).toBe(200);
@@ -254,9 +329,15 @@ describe("simulator: organizations, lifecycle and time", () => {
     expect(sim.user).toEqual({ email: "ops@acme.test", password: "pw-acme", orgId: "acme" });
     const globexUser = { email: "ops@globex.test", password: "pw-globex", orgId: "globex" };
     const gToken = await login(sim, undefined, globexUser);
-    const g = await call(sim, "POST", API_KEYS_PATH, { headers: { authorization: `Bearer ${gToken}` }, body: createBody({ name: "g" }) });
+    const g = await call(sim, "POST", API_KEYS_PATH, {
+      headers: { authorization: `Bearer ${gToken}` },
+      body: createBody({ name: "g" }),
+    });
     expect(g.json).toMatchObject({ keyId: "1", ownerId: "globex", createdBy: "ops@globex.test" });
-    const a = await call(sim, "POST", API_KEYS_PATH, { headers: keyAuth(sim.bootstrapKey), body: createBody({ name: "a" }) });
+    const a = await call(sim, "POST", API_KEYS_PATH, {
+      headers: keyAuth(sim.bootstrapKey),
+      body: createBody({ name: "a" }),
+    });
     expect(a.json).toMatchObject({ keyId: "2", ownerId: "acme" });
     // globex's key "1" is not acme's "1": each org sees its own.
     const fromGlobex = await call(sim, "GET", `${API_KEYS_PATH}/1`, { headers: keyAuth(g.json.apiToken) });
@@ -274,10 +355,16 @@ describe("simulator: organizations, lifecycle and time", () => {
     sim.addUser(["globex", "initech"], "multi@example.com", "pw-multi");
     const multi = { email: "multi@example.com", password: "pw-multi", orgId: "" };
     const first = await login(sim, undefined, multi);
-    const inFirst = await call(sim, "POST", API_KEYS_PATH, { headers: { authorization: `Bearer ${first}` }, body: createBody() });
+    const inFirst = await call(sim, "POST", API_KEYS_PATH, {
+      headers: { authorization: `Bearer ${first}` },
+      body: createBody(),
+    });
     expect(inFirst.json.ownerId).toBe("globex");
     const second = await login(sim, "initech", multi);
-    const inSecond = await call(sim, "POST", API_KEYS_PATH, { headers: { authorization: `Bearer ${second}` }, body: createBody() });
+    const inSecond = await call(sim, "POST", API_KEYS_PATH, {
+      headers: { authorization: `Bearer ${second}` },
+      body: createBody(),
+    });
     expect(inSecond.json).toMatchObject({ ownerId: "initech", keyId: "1", createdBy: "multi@example.com" });
     const denied = await call(sim, "GET", "/login?orgId=acme", { headers: basic("multi@example.com", "pw-multi") });
     expect(denied.status).toBe(403);
@@ -305,7 +392,10 @@ describe("simulator: organizations, lifecycle and time", () => {
   it("an expired key stays listed (and gettable) but no longer authenticates", async () => {
     const start = new Date("2025-01-07T15:37:36.228Z");
     const sim = await fresh({ startTime: start });
-    const r = await call(sim, "POST", API_KEYS_PATH, { headers: keyAuth(sim.bootstrapKey), body: createBody({ name: "short", ttl: 1 }) });
+    const r = await call(sim, "POST", API_KEYS_PATH, {
+      headers: keyAuth(sim.bootstrapKey),
+      body: createBody({ name: "short", ttl: 1 }),
+    });
     expect(Date.parse(r.json.createdAt) - start.getTime()).toBeLessThan(5_000);
     expect(sim.clock.now().getTime() - start.getTime()).toBeLessThan(5_000);
     sim.clock.advanceDays(1);
@@ -366,13 +456,25 @@ describe("simulator: organizations, lifecycle and time", () => {
     expect(a.status).toBe(201);
     const b = await call(sim, "POST", API_KEYS_PATH, { headers: h, body: createBody({ name: "dup" }) });
     expect(b.status).toBe(409);
-    expect(b.json).toEqual({ error: "Conflict", message: 'an API key named "dup" already exists in this organization' });
+    expect(b.json).toEqual({
+      error: "Conflict",
+      message: 'an API key named "dup" already exists in this organization',
+    });
     await call(sim, "DELETE", `${API_KEYS_PATH}/${a.json.keyId}`, { headers: h });
-    expect((await call(sim, "POST", API_KEYS_PATH, { headers: h, body: createBody({ name: "dup" }) })).status).toBe(201);
+    expect((await call(sim, "POST", API_KEYS_PATH, { headers: h, body: createBody({ name: "dup" }) })).status).toBe(
+      201,
+    );
     // Without the option, duplicates are fine.
     const lax = await fresh();
     for (let i = 0; i < 2; i++) {
-      expect((await call(lax, "POST", API_KEYS_PATH, { headers: keyAuth(lax.bootstrapKey), body: createBody({ name: "dup" }) })).status).toBe(201);
+      expect(
+        (
+          await call(lax, "POST", API_KEYS_PATH, {
+            headers: keyAuth(lax.bootstrapKey),
+            body: createBody({ name: "dup" }),
+          })
+        ).status,
+      ).toBe(201);
     }
   });
 
@@ -383,9 +485,17 @@ describe("simulator: organizations, lifecycle and time", () => {
     expect((await call(sim, "GET", API_KEYS_PATH, { headers: keyAuth(now.apiToken) })).status).toBe(200);
     const later = sim.createKey("org-1", { name: "ui2", permission: "MediaEditor", ttl: 7, description: "d" });
     expect((await call(sim, "GET", API_KEYS_PATH, { headers: keyAuth(later.apiToken) })).status).toBe(401);
-    expect(sim.keys().find((k) => k.keyId === "3")).toMatchObject({ name: "ui2", description: "d", createdBy: "admin@example.com" });
-    expect(() => sim.createKey("org-1", { name: "x", permission: "MediaEditor", ttl: 400 })).toThrow("ttl must be a whole number from 1 to 365");
-    expect(() => sim.createKey("nope", { name: "x", permission: "MediaEditor", ttl: 1 })).toThrow(/unknown organization/);
+    expect(sim.keys().find((k) => k.keyId === "3")).toMatchObject({
+      name: "ui2",
+      description: "d",
+      createdBy: "admin@example.com",
+    });
+    expect(() => sim.createKey("org-1", { name: "x", permission: "MediaEditor", ttl: 400 })).toThrow(
+      "ttl must be a whole number from 1 to 365",
+    );
+    expect(() => sim.createKey("nope", { name: "x", permission: "MediaEditor", ttl: 1 })).toThrow(
+      /unknown organization/,
+    );
     expect(sim.revokeKey("org-1", now.keyId)).toBe(true);
     expect(sim.revokeKey("org-1", now.keyId)).toBe(false);
     expect(sim.revokeKey("org-1", "999")).toBe(false);
@@ -437,7 +547,8 @@ describe("simulator: faults", () => {
     expect(d.text).toBe("upstream down");
     expect(d.headers["content-type"]).toMatch(/^text\/plain/);
     sim.faults.add({ path: /^\/api\/1\/api-keys\/\d+$/g, status: 502, times: Infinity });
-    for (let i = 0; i < 3; i++) expect((await call(sim, "GET", `${API_KEYS_PATH}/1`, { headers: h() })).status).toBe(502);
+    for (let i = 0; i < 3; i++)
+      expect((await call(sim, "GET", `${API_KEYS_PATH}/1`, { headers: h() })).status).toBe(502);
     expect((await call(sim, "GET", API_KEYS_PATH, { headers: h() })).status).toBe(200);
     sim.faults.clear();
     expect((await call(sim, "GET", `${API_KEYS_PATH}/1`, { headers: h() })).status).toBe(200);
@@ -492,7 +603,9 @@ describe("simulator: faults", () => {
   it("loseAnswer creates the key, then drops the connection", async () => {
     const before = sim.keys().length;
     sim.faults.add({ method: "POST", path: API_KEYS_PATH, loseAnswer: true });
-    await expect(call(sim, "POST", API_KEYS_PATH, { headers: h(), body: createBody({ name: "lost" }) })).rejects.toThrow();
+    await expect(
+      call(sim, "POST", API_KEYS_PATH, { headers: h(), body: createBody({ name: "lost" }) }),
+    ).rejects.toThrow();
     const keys = sim.keys();
     expect(keys.length).toBe(before + 1);
     expect(keys.at(-1)!.name).toBe("lost");
@@ -512,7 +625,10 @@ describe("simulator: state file, control routes, connections, bin", () => {
   it("keeps organizations, users, keys, counters and the clock across restarts", async () => {
     const stateFile = join(dir, "state.json");
     const first = await fresh({ stateFile });
-    const k = await call(first, "POST", API_KEYS_PATH, { headers: keyAuth(first.bootstrapKey), body: createBody({ name: "kept" }) });
+    const k = await call(first, "POST", API_KEYS_PATH, {
+      headers: keyAuth(first.bootstrapKey),
+      body: createBody({ name: "kept" }),
+    });
     first.clock.advanceDays(10);
     const token = await login(first);
     const { bootstrapKey, user } = first;
@@ -525,8 +641,12 @@ describe("simulator: state file, control routes, connections, bin", () => {
     expect(second.bootstrapKey).toBe(bootstrapKey);
     expect(second.user).toEqual(user);
     expect(Math.abs(second.clock.now().getTime() - clockThen)).toBeLessThan(5_000);
-    expect((await call(second, "GET", `${API_KEYS_PATH}/${k.json.keyId}`, { headers: keyAuth(k.json.apiToken) })).json.name).toBe("kept");
-    expect((await call(second, "GET", API_KEYS_PATH, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (await call(second, "GET", `${API_KEYS_PATH}/${k.json.keyId}`, { headers: keyAuth(k.json.apiToken) })).json.name,
+    ).toBe("kept");
+    expect((await call(second, "GET", API_KEYS_PATH, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
     const next = await call(second, "POST", API_KEYS_PATH, { headers: keyAuth(bootstrapKey), body: createBody() });
     expect(next.json.keyId).toBe("3");
     expect(second.revokeKey("org-1", "3")).toBe(true);
@@ -556,7 +676,9 @@ describe("simulator: state file, control routes, connections, bin", () => {
     expect(moved.json.now.slice(0, 10)).toBe("2025-01-04");
     const after = await call(sim, "GET", "/_simulator/state");
     expect(after.json.liveKeys.map((x: any) => x.keyId)).toEqual(["1"]);
-    const set = await call(sim, "POST", "/_simulator/clock", { body: { set: "2026-06-01T00:00:00.000Z", advanceMs: 1000 } });
+    const set = await call(sim, "POST", "/_simulator/clock", {
+      body: { set: "2026-06-01T00:00:00.000Z", advanceMs: 1000 },
+    });
     expect(set.json.now.slice(0, 19)).toBe("2026-06-01T00:00:01");
     expect((await call(sim, "POST", "/_simulator/clock", { body: { advanceDays: "x" } })).status).toBe(400);
     const rv = await call(sim, "POST", "/_simulator/revoke", { body: { orgId: "org-1", keyId: "2" } });

@@ -7,13 +7,22 @@ import { describe, expect, it } from "vitest";
 import { type PluginCallError, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
 
-const { sim, plugin, args } = usePluginFixture({ simulator: { uniqueNames: true }, argDefaults: { waitForActivation: false } });
+const { sim, plugin, args } = usePluginFixture({
+  simulator: { uniqueNames: true },
+  argDefaults: { waitForActivation: false },
+});
 
 describe("unique key names", () => {
   it("replaces an auto-named key create-before-delete without a collision", async () => {
     const urn = urnOf("auto");
-    const first = await plugin.create(urn, (await plugin.check(urn, {}, args("auto", { permission: "viewer", validForDays: 10 }))).inputs);
-    const second = await plugin.create(urn, (await plugin.check(urn, {}, args("auto", { permission: "editor", validForDays: 10 }))).inputs);
+    const first = await plugin.create(
+      urn,
+      (await plugin.check(urn, {}, args("auto", { permission: "viewer", validForDays: 10 }))).inputs,
+    );
+    const second = await plugin.create(
+      urn,
+      (await plugin.check(urn, {}, args("auto", { permission: "editor", validForDays: 10 }))).inputs,
+    );
     expect(second.properties.name).not.toBe(first.properties.name);
     await plugin.delete(urn, first.id, first.properties);
     expect(sim.liveKeys().map((k) => k.name)).toContain(second.properties.name);
@@ -22,18 +31,40 @@ describe("unique key names", () => {
 
   it("explains what to do when a fixed name collides with the key it replaces", async () => {
     const urn = urnOf("fixed");
-    const first = await plugin.create(urn, (await plugin.check(urn, {}, args("fixed", { permission: "viewer", validForDays: 10, name: "ci-deployer" }))).inputs);
+    const first = await plugin.create(
+      urn,
+      (await plugin.check(urn, {}, args("fixed", { permission: "viewer", validForDays: 10, name: "ci-deployer" })))
+        .inputs,
+    );
     const err = await plugin
-      .create(urn, (await plugin.check(urn, {}, args("fixed", { permission: "editor", validForDays: 10, name: "ci-deployer" }))).inputs)
-      .then(() => undefined, (e: Error) => e);
-    expect(err?.message).toContain('POST /api/1/api-keys: 409 Conflict');
-    expect(err?.message).toContain('A live key named "ci-deployer" already exists in this organization and Qwilt requires unique names here. Remove `name`');
+      .create(
+        urn,
+        (await plugin.check(urn, {}, args("fixed", { permission: "editor", validForDays: 10, name: "ci-deployer" })))
+          .inputs,
+      )
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
+    expect(err?.message).toContain("POST /api/1/api-keys: 409 Conflict");
+    expect(err?.message).toContain(
+      'A live key named "ci-deployer" already exists in this organization and Qwilt requires unique names here. Remove `name`',
+    );
     expect(err?.message).toContain("deleteBeforeReplace: true");
     // Nothing half-made: only the original key is live under that name.
-    expect(sim.liveKeys().filter((k) => k.name === "ci-deployer").map((k) => k.keyId)).toEqual([first.properties.keyId]);
+    expect(
+      sim
+        .liveKeys()
+        .filter((k) => k.name === "ci-deployer")
+        .map((k) => k.keyId),
+    ).toEqual([first.properties.keyId]);
     // With deleteBeforeReplace the engine deletes first; then the create succeeds.
     await plugin.delete(urn, first.id, first.properties);
-    const again = await plugin.create(urn, (await plugin.check(urn, {}, args("fixed", { permission: "editor", validForDays: 10, name: "ci-deployer" }))).inputs);
+    const again = await plugin.create(
+      urn,
+      (await plugin.check(urn, {}, args("fixed", { permission: "editor", validForDays: 10, name: "ci-deployer" })))
+        .inputs,
+    );
     expect(again.properties.permission).toBe("editor");
     await plugin.delete(urn, again.id, again.properties);
   });
@@ -43,7 +74,8 @@ describe("unique key names", () => {
     const a = { permission: "viewer", validForDays: 10, overlapDays: 2 };
     const checked = await plugin.check(urn, {}, args("overlap-auto", a));
     const first = await plugin.create(urn, checked.inputs);
-    const news = (await plugin.check(urn, checked.inputs, args("overlap-auto", { ...a, description: "renewed" }))).inputs;
+    const news = (await plugin.check(urn, checked.inputs, args("overlap-auto", { ...a, description: "renewed" })))
+      .inputs;
     expect(await plugin.diff(urn, first.id, first.properties, news)).toMatchObject({ changes: "some", replaces: [] });
     const { properties: rotated } = await plugin.update(urn, first.id, first.properties, news);
     expect(rotated.name).not.toBe(first.properties.name);
@@ -59,8 +91,12 @@ describe("unique key names", () => {
     const a = { permission: "viewer", validForDays: 10, overlapDays: 2, name: "ci-reader" };
     const checked = await plugin.check(urn, {}, args("overlap-fixed", a));
     const first = await plugin.create(urn, checked.inputs);
-    const news = (await plugin.check(urn, checked.inputs, args("overlap-fixed", { ...a, description: "renewed" }))).inputs;
-    const err = await plugin.update(urn, first.id, first.properties, news).then(() => undefined, (e: PluginCallError) => e);
+    const news = (await plugin.check(urn, checked.inputs, args("overlap-fixed", { ...a, description: "renewed" })))
+      .inputs;
+    const err = await plugin.update(urn, first.id, first.properties, news).then(
+      () => undefined,
+      (e: PluginCallError) => e,
+    );
     expect(err?.initFailure).toBeUndefined();
     expect(err?.message).toMatch(/^POST \/api\/1\/api-keys: 409 Conflict/);
     expect(err?.message).toContain(
@@ -68,7 +104,12 @@ describe("unique key names", () => {
         `This rotation in place (overlapDays: 2) keeps key org-1/${first.properties.keyId} ("ci-reader") working as the previous key, so the new key cannot have its name: ` +
         "remove `name` so the provider auto-names keys (each new key then gets a new name, and both keys work during the overlap).",
     );
-    expect(sim.liveKeys().filter((k) => k.name === "ci-reader").map((k) => k.keyId)).toEqual([first.properties.keyId]);
+    expect(
+      sim
+        .liveKeys()
+        .filter((k) => k.name === "ci-reader")
+        .map((k) => k.keyId),
+    ).toEqual([first.properties.keyId]);
     await plugin.delete(urn, first.id, first.properties);
   });
 });

@@ -23,7 +23,10 @@ export function daysFlag(args: ParsedArgs, name: string, fallback: number, bound
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n < bounds.min || n > bounds.max) {
-    throw new UsageError(`--${name}`, `--${name} must be a whole number of days from ${bounds.min} to ${bounds.max} (got ${quote(raw)})`);
+    throw new UsageError(
+      `--${name}`,
+      `--${name} must be a whole number of days from ${bounds.min} to ${bounds.max} (got ${quote(raw)})`,
+    );
   }
   return n;
 }

@@ -14,7 +14,12 @@ export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
   const specs = [...command.flags, HELP_FLAG];
   const seeAlso = `Run "qwilt-keys ${command.name} --help" for usage.`;
   const options: NonNullable<ParseArgsConfig["options"]> = {};
-  for (const f of specs) options[f.name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
+  for (const f of specs)
+    options[f.name] = {
+      type: f.type,
+      ...(f.short ? { short: f.short } : {}),
+      ...(f.multiple ? { multiple: true } : {}),
+    };
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
 
   const flags: ParsedArgs["flags"] = {};
@@ -24,7 +29,10 @@ export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
     if (token.kind !== "option") continue;
     const spec = specs.find((f) => f.name === token.name);
     if (!spec) {
-      const suggestion = closestName(token.name, specs.map((f) => f.name));
+      const suggestion = closestName(
+        token.name,
+        specs.map((f) => f.name),
+      );
       throw new UsageError(
         token.rawName,
         `unknown flag ${token.rawName} for "qwilt-keys ${command.name}"${suggestion ? ` (did you mean --${suggestion}?)` : ""}`,
@@ -33,7 +41,10 @@ export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
     }
     const shown = `--${spec.name}`;
     if (spec.type === "boolean") {
-      if (token.value !== undefined) throw new UsageError(shown, `${shown} takes no value (got ${token.rawName}=${quote(token.value)})`, { seeAlso });
+      if (token.value !== undefined)
+        throw new UsageError(shown, `${shown} takes no value (got ${token.rawName}=${quote(token.value)})`, {
+          seeAlso,
+        });
       flags[spec.name] = true;
       continue;
     }
@@ -43,7 +54,8 @@ export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
     if (spec.multiple) {
       flags[spec.name] = [...((flags[spec.name] as string[] | undefined) ?? []), token.value];
     } else {
-      if (flags[spec.name] !== undefined) throw new UsageError(shown, `${shown} was given twice; give it once`, { seeAlso });
+      if (flags[spec.name] !== undefined)
+        throw new UsageError(shown, `${shown} was given twice; give it once`, { seeAlso });
       flags[spec.name] = token.value;
     }
   }
@@ -51,10 +63,16 @@ export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
   const p = command.positionals;
   if (!flags.help) {
     if (!p && positionals.length > 0) {
-      throw new UsageError(positionals[0]!, `"qwilt-keys ${command.name}" takes no arguments (got ${quote(positionals[0]!)})`, { seeAlso });
+      throw new UsageError(
+        positionals[0]!,
+        `"qwilt-keys ${command.name}" takes no arguments (got ${quote(positionals[0]!)})`,
+        { seeAlso },
+      );
     }
-    if (p?.required && positionals.length === 0) throw new UsageError(p.name, `"qwilt-keys ${command.name}" needs at least one <${p.name}>`, { seeAlso });
-    if (p && !p.variadic && positionals.length > 1) throw new UsageError(p.name, `"qwilt-keys ${command.name}" takes one <${p.name}>`, { seeAlso });
+    if (p?.required && positionals.length === 0)
+      throw new UsageError(p.name, `"qwilt-keys ${command.name}" needs at least one <${p.name}>`, { seeAlso });
+    if (p && !p.variadic && positionals.length > 1)
+      throw new UsageError(p.name, `"qwilt-keys ${command.name}" takes one <${p.name}>`, { seeAlso });
   }
   return { flags, positionals };
 }

@@ -43,14 +43,21 @@ ${ENVIRONMENT_HELP}`,
     { ...JSON_FLAG, help: "the same as --format json" },
     ORG_FLAG,
   ],
-  examples: ["qwilt-keys audit --state pulumi-cloud://acme --format github", "qwilt-keys audit --state ./state-backend --fail-days 14 --json"],
+  examples: [
+    "qwilt-keys audit --state pulumi-cloud://acme --format github",
+    "qwilt-keys audit --state ./state-backend --fail-days 14 --json",
+  ],
   async run(args, io) {
     const warnDays = daysFlag(args, "warn-days", 30);
     const failDays = daysFlag(args, "fail-days", 7);
-    if (failDays > warnDays) throw new UsageError("--fail-days", `--fail-days (${failDays}) must not be more than --warn-days (${warnDays})`);
+    if (failDays > warnDays)
+      throw new UsageError("--fail-days", `--fail-days (${failDays}) must not be more than --warn-days (${warnDays})`);
     const format = boolFlag(args, "json") ? "json" : choiceFlag(args, "format", FORMATS, "table");
     if (boolFlag(args, "json") && stringFlag(args, "format") !== undefined && stringFlag(args, "format") !== "json") {
-      throw new UsageError("--json", `--json means --format json; it cannot go with --format ${stringFlag(args, "format")}`);
+      throw new UsageError(
+        "--json",
+        `--json means --format json; it cannot go with --format ${stringFlag(args, "format")}`,
+      );
     }
 
     const s = await survey(args, io);
@@ -58,9 +65,19 @@ ${ENVIRONMENT_HELP}`,
       const now = io.now();
       const views = keyViews(s.listed, s.matching.matches, now, warnDays);
       const stacksRead = s.stacks?.length;
-      const findings = auditFindings(views, s.matching.missing, { now, warnDays, failDays, ...(stacksRead !== undefined ? { stacksRead } : {}) });
+      const findings = auditFindings(views, s.matching.missing, {
+        now,
+        warnDays,
+        failDays,
+        ...(stacksRead !== undefined ? { stacksRead } : {}),
+      });
       const counts = countsOf(findings);
-      const summary = { organization: s.organization, counts, keys: s.listed.length, ...(stacksRead !== undefined ? { stacksRead } : {}) };
+      const summary = {
+        organization: s.organization,
+        counts,
+        keys: s.listed.length,
+        ...(stacksRead !== undefined ? { stacksRead } : {}),
+      };
       printNotes(io, stateNotes(s));
       const paint = paintFor(io.stdout, io.env);
       if (format === "json") {
@@ -72,12 +89,17 @@ ${ENVIRONMENT_HELP}`,
         io.stdout.write(`${auditSummary(summary, paint)}\n`);
         const file = envValue(io.env, "GITHUB_STEP_SUMMARY");
         if (file) {
-          await appendFile(file, `${findingsMarkdown(findings, summary, s.failures)}\n`).catch((error: NodeJS.ErrnoException) =>
-            io.stderr.write(`qwilt-keys: warning: could not append the summary to GITHUB_STEP_SUMMARY (${error.code ?? error.message})\n`),
+          await appendFile(file, `${findingsMarkdown(findings, summary, s.failures)}\n`).catch(
+            (error: NodeJS.ErrnoException) =>
+              io.stderr.write(
+                `qwilt-keys: warning: could not append the summary to GITHUB_STEP_SUMMARY (${error.code ?? error.message})\n`,
+              ),
           );
         }
       } else {
-        io.stdout.write(`${findings.length > 0 ? `${findingsTable(findings, paint)}\n\n` : ""}${auditSummary(summary, paint)}\n`);
+        io.stdout.write(
+          `${findings.length > 0 ? `${findingsTable(findings, paint)}\n\n` : ""}${auditSummary(summary, paint)}\n`,
+        );
       }
       if (s.failures.length > 0) return 2;
       return counts.error > 0 ? 1 : 0;

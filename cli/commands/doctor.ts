@@ -29,13 +29,40 @@ ${ENVIRONMENT_HELP}`,
       return r.exitCode;
     }
     const paint = paintFor(io.stdout, io.env);
-    const mark: Record<CheckStatus, (s: string) => string> = { ok: paint.green, warn: paint.yellow, fail: paint.red, unknown: paint.dim };
+    const mark: Record<CheckStatus, (s: string) => string> = {
+      ok: paint.green,
+      warn: paint.yellow,
+      fail: paint.red,
+      unknown: paint.dim,
+    };
     const out: string[] = [];
     if (r.settings.length > 0) {
-      out.push(paint.bold("Settings"), table(["SETTING", "VALUE", "FROM"], r.settings.map((s) => [s.setting, s.secret ? (s.source === "unset" ? "unset" : "set (secret)") : String(s.value ?? "unset"), s.source])), "");
+      out.push(
+        paint.bold("Settings"),
+        table(
+          ["SETTING", "VALUE", "FROM"],
+          r.settings.map((s) => [
+            s.setting,
+            s.secret ? (s.source === "unset" ? "unset" : "set (secret)") : String(s.value ?? "unset"),
+            s.source,
+          ]),
+        ),
+        "",
+      );
     }
-    out.push(paint.bold("Checks"), table(["CHECK", "STATUS", ""], r.checks.map((c) => [c.check, mark[c.status](c.status), c.message])), "");
-    out.push(r.ok ? paint.green(`The credentials work${r.organization ? ` for organization ${r.organization}` : ""}.`) : paint.red("The credentials do not work yet: see the failed check above."));
+    out.push(
+      paint.bold("Checks"),
+      table(
+        ["CHECK", "STATUS", ""],
+        r.checks.map((c) => [c.check, mark[c.status](c.status), c.message]),
+      ),
+      "",
+    );
+    out.push(
+      r.ok
+        ? paint.green(`The credentials work${r.organization ? ` for organization ${r.organization}` : ""}.`)
+        : paint.red("The credentials do not work yet: see the failed check above."),
+    );
     io.stdout.write(`${out.join("\n")}\n`);
     return r.exitCode;
   },

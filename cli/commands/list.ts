@@ -23,7 +23,13 @@ Without --state, management is unknown.
 overlapping keys and the next expiry are seen at a glance.
 
 ${ENVIRONMENT_HELP}`,
-  flags: [STATE_FLAG, WARN_DAYS_FLAG, { name: "timeline", type: "boolean", help: "draw each key's validity on a shared time axis" }, JSON_FLAG, ORG_FLAG],
+  flags: [
+    STATE_FLAG,
+    WARN_DAYS_FLAG,
+    { name: "timeline", type: "boolean", help: "draw each key's validity on a shared time axis" },
+    JSON_FLAG,
+    ORG_FLAG,
+  ],
   examples: [
     "qwilt-keys list",
     "qwilt-keys list --state pulumi-cloud://acme --timeline",
@@ -37,11 +43,19 @@ ${ENVIRONMENT_HELP}`,
       const views = keyViews(s.listed, s.matching.matches, io.now(), warnDays);
       printNotes(io, stateNotes(s));
       if (json) {
-        io.stdout.write(`${JSON.stringify({ organization: s.organization ?? null, keys: views.map(listedKeyJson) }, null, 2)}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ organization: s.organization ?? null, keys: views.map(listedKeyJson) }, null, 2)}\n`,
+        );
       } else {
         const paint = paintFor(io.stdout, io.env);
-        const body = boolFlag(args, "timeline") ? timeline(views, io.now(), terminalWidth(io), paint) : keyTable(views, paint);
-        const summary = listSummary(views, { organization: s.organization, warnDays, ...(s.stacks ? { stacksRead: s.stacks.length } : {}) }, paint);
+        const body = boolFlag(args, "timeline")
+          ? timeline(views, io.now(), terminalWidth(io), paint)
+          : keyTable(views, paint);
+        const summary = listSummary(
+          views,
+          { organization: s.organization, warnDays, ...(s.stacks ? { stacksRead: s.stacks.length } : {}) },
+          paint,
+        );
         io.stdout.write(`${views.length > 0 ? `${body}\n\n` : ""}${summary}\n`);
       }
       return s.failures.length > 0 ? 2 : 0;

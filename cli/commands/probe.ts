@@ -33,7 +33,12 @@ Exit 0 when nothing is contradicted, 1 when something is (or the probe could not
 ${ENVIRONMENT_HELP}`,
   flags: [
     JSON_FLAG,
-    { name: "activation-timeout", type: "string", value: "seconds", help: `how long to wait for the new key to work, and the revoked one to stop (default ${ACTIVATION_DELAY_MS / 1000}; 0: no wait)` },
+    {
+      name: "activation-timeout",
+      type: "string",
+      value: "seconds",
+      help: `how long to wait for the new key to work, and the revoked one to stop (default ${ACTIVATION_DELAY_MS / 1000}; 0: no wait)`,
+    },
     ORG_FLAG,
   ],
   examples: ["qwilt-keys probe", "qwilt-keys probe --json > probe.json"],
@@ -44,10 +49,18 @@ ${ENVIRONMENT_HELP}`,
     const { values } = connection.resolved;
     const { QwiltClient } = require("../../sdk/client/qwilt-client") as typeof import("../../sdk/client/qwilt-client");
     const clientForKey = (apiKey: string) =>
-      new QwiltClient({ credentials: { apiKey }, usersUrl: values.usersUrl, loginUrl: values.loginUrl, timeoutMs: values.timeoutMs, maxRetries: values.maxRetries });
+      new QwiltClient({
+        credentials: { apiKey },
+        usersUrl: values.usersUrl,
+        loginUrl: values.loginUrl,
+        timeoutMs: values.timeoutMs,
+        maxRetries: values.maxRetries,
+      });
     const json = boolFlag(args, "json");
     const progress = (line: string) => io.stderr.write(`qwilt-keys probe: ${clean(line)}\n`);
-    progress(`checking ${values.usersUrl} with ${connection.credentials === "apiKey" ? "an API key" : `username ${values.username}`}`);
+    progress(
+      `checking ${values.usersUrl} with ${connection.credentials === "apiKey" ? "an API key" : `username ${values.username}`}`,
+    );
 
     let result: ProbeResult;
     try {
@@ -72,7 +85,10 @@ function secondsFlag(raw: string | undefined): number {
   if (raw === undefined) return ACTIVATION_DELAY_MS;
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n > MAX_ACTIVATION_TIMEOUT_S) {
-    throw new UsageError("--activation-timeout", `--activation-timeout must be a whole number of seconds from 0 to ${MAX_ACTIVATION_TIMEOUT_S} (got ${quote(raw)})`);
+    throw new UsageError(
+      "--activation-timeout",
+      `--activation-timeout must be a whole number of seconds from 0 to ${MAX_ACTIVATION_TIMEOUT_S} (got ${quote(raw)})`,
+    );
   }
   return n * 1000;
 }
@@ -86,19 +102,34 @@ function leftoverWords(left: Leftover): string {
 
 function humanReport(result: ProbeResult, paint: ReturnType<typeof paintFor>): string {
   const { assumptions, leftover } = result.report;
-  const colour: Record<Verdict, (s: string) => string> = { confirmed: paint.green, contradicted: paint.red, unknown: paint.dim };
-  const out = [table(["ASSUMPTION", "SOURCE", "VERDICT", "OBSERVED"], assumptions.map((a) => [a.id, a.source, colour[a.verdict](a.verdict), clean(a.observed)])), ""];
+  const colour: Record<Verdict, (s: string) => string> = {
+    confirmed: paint.green,
+    contradicted: paint.red,
+    unknown: paint.dim,
+  };
+  const out = [
+    table(
+      ["ASSUMPTION", "SOURCE", "VERDICT", "OBSERVED"],
+      assumptions.map((a) => [a.id, a.source, colour[a.verdict](a.verdict), clean(a.observed)]),
+    ),
+    "",
+  ];
   const contradicted = assumptions.filter((a) => a.verdict === "contradicted");
   if (contradicted.length > 0) {
     out.push(paint.bold("Contradicted:"));
-    for (const a of contradicted) out.push(`  ${a.id} (${a.source}): ${a.statement}`, `    observed: ${clean(a.observed)}`);
+    for (const a of contradicted)
+      out.push(`  ${a.id} (${a.source}): ${a.statement}`, `    observed: ${clean(a.observed)}`);
     out.push("");
   }
   const count = (v: Verdict) => assumptions.filter((a) => a.verdict === v).length;
-  out.push(`${assumptions.length} assumptions: ${count("confirmed")} confirmed, ${count("contradicted")} contradicted, ${count("unknown")} unknown.`);
+  out.push(
+    `${assumptions.length} assumptions: ${count("confirmed")} confirmed, ${count("contradicted")} contradicted, ${count("unknown")} unknown.`,
+  );
   if (leftover) out.push(paint.red(leftoverWords(leftover)));
   if (contradicted.length > 0) {
-    out.push("The API differs from what pulumi-qwilt-api-keys assumes: please open an issue with the output of `qwilt-keys probe --json` (it holds no secret).");
+    out.push(
+      "The API differs from what pulumi-qwilt-api-keys assumes: please open an issue with the output of `qwilt-keys probe --json` (it holds no secret).",
+    );
   }
   return `${out.join("\n")}\n`;
 }

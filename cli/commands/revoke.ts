@@ -33,7 +33,12 @@ Each key's outcome is printed: revoked, gone (not listed), refused, failed, or k
 Exit 0 when every key is revoked or gone, 1 otherwise, 2 for bad usage.
 
 ${ENVIRONMENT_HELP}`,
-  positionals: { name: "keyId", help: "the keys to revoke, by keyId (as `qwilt-keys list` shows them)", required: true, variadic: true },
+  positionals: {
+    name: "keyId",
+    help: "the keys to revoke, by keyId (as `qwilt-keys list` shows them)",
+    required: true,
+    variadic: true,
+  },
   flags: [
     { name: "yes", short: "y", type: "boolean", help: "revoke without asking (needed without a terminal)" },
     { name: "force", type: "boolean", help: "revoke keys that a state manages, too" },
@@ -44,21 +49,34 @@ ${ENVIRONMENT_HELP}`,
   async run(args, io) {
     const ids = [...new Set(args.positionals.map((id) => id.trim()))];
     const bad = ids.find((id) => !/^[A-Za-z0-9._-]{1,64}$/.test(id));
-    if (bad !== undefined) throw new UsageError(bad, `${JSON.stringify(bad.slice(0, 70))} is not a keyId (keyIds look like 17; \`qwilt-keys list\` shows them)`);
+    if (bad !== undefined)
+      throw new UsageError(
+        bad,
+        `${JSON.stringify(bad.slice(0, 70))} is not a keyId (keyIds look like 17; \`qwilt-keys list\` shows them)`,
+      );
     const force = boolFlag(args, "force");
 
     const s = await survey(args, io);
     try {
       printNotes(io, stateNotes(s));
       if (s.failures.length > 0) {
-        throw new UsageError("--state", `nothing revoked: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read, so which keys they manage is unknown`);
+        throw new UsageError(
+          "--state",
+          `nothing revoked: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read, so which keys they manage is unknown`,
+        );
       }
       const paint = paintFor(io.stdout, io.env);
       const views = new Map(keyViews(s.listed, s.matching.matches, io.now(), 0).map((v) => [v.key.keyId, v]));
       const outcomes = new Map<string, Outcome>();
       const say = (outcome: Outcome, id: string, text: string) => {
         outcomes.set(id, outcome);
-        const colour = { revoked: paint.green, gone: paint.dim, refused: paint.yellow, failed: paint.red, kept: paint.yellow }[outcome];
+        const colour = {
+          revoked: paint.green,
+          gone: paint.dim,
+          refused: paint.yellow,
+          failed: paint.red,
+          kept: paint.yellow,
+        }[outcome];
         io.stdout.write(`${colour(outcome.padEnd(7))}  ${clean(id)}  ${text}\n`);
       };
 
@@ -67,31 +85,46 @@ ${ENVIRONMENT_HELP}`,
         const v = views.get(id);
         if (!v) say("gone", id, `not listed in ${s.organization ?? "the organization"}: unknown or already revoked`);
         else if (v.match.management === "managed" && !force) {
-          say("refused", id, `${describe(v)} is managed by ${clean(v.stack!)} (${clean(v.urn!)}): revoke it through Pulumi, or give --force`);
+          say(
+            "refused",
+            id,
+            `${describe(v)} is managed by ${clean(v.stack!)} (${clean(v.urn!)}): revoke it through Pulumi, or give --force`,
+          );
         } else todo.push(v);
       }
 
       if (todo.length > 0) {
         let go = boolFlag(args, "yes");
         if (!go && isInteractive(io)) {
-          io.stderr.write(`About to revoke, for good, in ${s.organization ?? "the organization"}:\n${todo.map((v) => `  ${clean(v.key.keyId)}  ${describe(v)}\n`).join("")}`);
+          io.stderr.write(
+            `About to revoke, for good, in ${s.organization ?? "the organization"}:\n${todo.map((v) => `  ${clean(v.key.keyId)}  ${describe(v)}\n`).join("")}`,
+          );
           go = await confirm(io, `Revoke ${todo.length === 1 ? "this key" : `these ${todo.length} keys`}?`);
         } else if (!go) {
-          for (const v of todo) say("kept", v.key.keyId, `${describe(v)}: not revoked; without a terminal, give --yes to revoke`);
+          for (const v of todo)
+            say("kept", v.key.keyId, `${describe(v)}: not revoked; without a terminal, give --yes to revoke`);
         }
         if (go) {
           for (const v of todo) {
             try {
               const revoked = await s.connection.client.revokeKey(v.key.keyId);
-              const managedNote = v.match.management === "managed" ? `; ${clean(v.stack!)} still holds it: \`pulumi refresh\` drops it` : "";
-              say(revoked ? "revoked" : "gone", v.key.keyId, `${describe(v)}${revoked ? "" : ": already revoked"}${managedNote}`);
+              const managedNote =
+                v.match.management === "managed"
+                  ? `; ${clean(v.stack!)} still holds it: \`pulumi refresh\` drops it`
+                  : "";
+              say(
+                revoked ? "revoked" : "gone",
+                v.key.keyId,
+                `${describe(v)}${revoked ? "" : ": already revoked"}${managedNote}`,
+              );
             } catch (error) {
               if (!(error instanceof QwiltError)) throw error;
               say("failed", v.key.keyId, `${describe(v)}: ${describeApiError(error)}`);
             }
           }
         } else {
-          for (const v of todo) if (!outcomes.has(v.key.keyId)) say("kept", v.key.keyId, `${describe(v)}: not revoked (not confirmed)`);
+          for (const v of todo)
+            if (!outcomes.has(v.key.keyId)) say("kept", v.key.keyId, `${describe(v)}: not revoked (not confirmed)`);
         }
       }
       return [...outcomes.values()].every((o) => o === "revoked" || o === "gone") ? 0 : 1;

@@ -10,7 +10,14 @@ import type { KeyView } from "./key-view";
 import { agoTime, dateOf, inTime } from "./time-words";
 
 export type Level = "error" | "warning" | "info";
-export type FindingCode = "expires-soon" | "expired" | "rotation-overdue" | "previous-overdue" | "orphaned" | "unmanaged" | "missing";
+export type FindingCode =
+  | "expires-soon"
+  | "expired"
+  | "rotation-overdue"
+  | "previous-overdue"
+  | "orphaned"
+  | "unmanaged"
+  | "missing";
 
 export interface Finding {
   level: Level;
@@ -47,7 +54,10 @@ export function auditFindings(views: readonly KeyView[], missing: readonly State
       message: `${k.stack} holds ${what} ${k.keyId} "${k.name ?? "?"}" but Qwilt no longer lists it (revoked outside Pulumi?): \`pulumi refresh\` on ${k.stack} drops it${k.role === "previous" ? "" : " and the next `pulumi up` makes a new one"}`,
     });
   }
-  return findings.map((f, i) => ({ f, i })).sort((a, b) => LEVELS.indexOf(a.f.level) - LEVELS.indexOf(b.f.level) || a.i - b.i).map(({ f }) => f);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => LEVELS.indexOf(a.f.level) - LEVELS.indexOf(b.f.level) || a.i - b.i)
+    .map(({ f }) => f);
 }
 
 function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
@@ -62,7 +72,11 @@ function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
   if (v.msLeft <= 0) {
     out.push(
       managed
-        ? f("error", "expired", `expired ${agoTime(-v.msLeft)} (${expiry}) and ${v.stack} still holds it: the scheduled \`pulumi up\` is not running; the next one replaces it`)
+        ? f(
+            "error",
+            "expired",
+            `expired ${agoTime(-v.msLeft)} (${expiry}) and ${v.stack} still holds it: the scheduled \`pulumi up\` is not running; the next one replaces it`,
+          )
         : f("info", "expired", `expired ${agoTime(-v.msLeft)} (${expiry}); Qwilt lists it until it is cleaned up`),
     );
     return out;
@@ -72,13 +86,27 @@ function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
     const p = match.pending;
     out.push(
       p
-        ? f("error", "orphaned", `a \`pulumi up\` of ${p.stack} stopped while ${p.operation} it (a pending operation in its state), so no one holds the key: once sure nobody uses it, \`qwilt-keys revoke ${key.keyId}\`, then \`pulumi refresh\` on ${p.stack} clears the operation`)
-        : f("error", "orphaned", `replaced, but ${v.stack} still waits to revoke it (\`delete: true\` in its state): the \`pulumi up\` that replaced it failed first; the next \`pulumi up\` revokes it`),
+        ? f(
+            "error",
+            "orphaned",
+            `a \`pulumi up\` of ${p.stack} stopped while ${p.operation} it (a pending operation in its state), so no one holds the key: once sure nobody uses it, \`qwilt-keys revoke ${key.keyId}\`, then \`pulumi refresh\` on ${p.stack} clears the operation`,
+          )
+        : f(
+            "error",
+            "orphaned",
+            `replaced, but ${v.stack} still waits to revoke it (\`delete: true\` in its state): the \`pulumi up\` that replaced it failed first; the next \`pulumi up\` revokes it`,
+          ),
     );
   } else if (role === "previous") {
     const revokeAt = Date.parse(match.stateKey!.revokeAt ?? "");
     if (!Number.isNaN(revokeAt) && o.now >= revokeAt) {
-      out.push(f("error", "previous-overdue", `previous key of ${v.urn}, to be revoked ${agoTime(o.now - revokeAt)} (previousRevokeAt ${dateOf(match.stateKey!.revokeAt!)}), is still live: the scheduled \`pulumi up\` of ${v.stack} is not running`));
+      out.push(
+        f(
+          "error",
+          "previous-overdue",
+          `previous key of ${v.urn}, to be revoked ${agoTime(o.now - revokeAt)} (previousRevokeAt ${dateOf(match.stateKey!.revokeAt!)}), is still live: the scheduled \`pulumi up\` of ${v.stack} is not running`,
+        ),
+      );
     }
   } else {
     if (v.msLeft <= Math.max(o.failDays, o.warnDays) * DAY_MS) {
@@ -92,12 +120,24 @@ function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
     }
     const rotateAt = Date.parse(match.stateKey?.rotateAt ?? "");
     if (managed && !Number.isNaN(rotateAt) && o.now >= rotateAt) {
-      out.push(f("error", "rotation-overdue", `was due for rotation ${agoTime(o.now - rotateAt)} (rotateAt ${dateOf(match.stateKey!.rotateAt!)}) and expires ${inTime(v.msLeft)}: the scheduled \`pulumi up\` of ${v.stack} is not running`));
+      out.push(
+        f(
+          "error",
+          "rotation-overdue",
+          `was due for rotation ${agoTime(o.now - rotateAt)} (rotateAt ${dateOf(match.stateKey!.rotateAt!)}) and expires ${inTime(v.msLeft)}: the scheduled \`pulumi up\` of ${v.stack} is not running`,
+        ),
+      );
     }
     if (match.management === "unmanaged") {
       const level: Level = key.permission === "viewer" ? "info" : "warning";
       const read = `${o.stacksRead} stack${o.stacksRead === 1 ? "" : "s"} read`;
-      out.push(f(level, "unmanaged", `${key.permission} key that no state manages (${read}); made by ${key.createdBy} on ${dateOf(key.createdAt)}`));
+      out.push(
+        f(
+          level,
+          "unmanaged",
+          `${key.permission} key that no state manages (${read}); made by ${key.createdBy} on ${dateOf(key.createdAt)}`,
+        ),
+      );
     }
   }
   return out;

@@ -18,14 +18,26 @@ export interface KeyView {
   urn?: string;
 }
 
-export function keyViews(listed: readonly ApiKeyInfo[], matches: readonly KeyMatch[], now: number, warnDays: number): KeyView[] {
+export function keyViews(
+  listed: readonly ApiKeyInfo[],
+  matches: readonly KeyMatch[],
+  now: number,
+  warnDays: number,
+): KeyView[] {
   return listed
     .map((key, i): KeyView => {
       const match = matches[i]!;
       const msLeft = Date.parse(key.expiresAt) - now;
       const status: KeyStatus = msLeft <= 0 ? "expired" : msLeft <= warnDays * DAY_MS ? "expiring" : "active";
       const where = match.stateKey ?? match.pending ?? match.replaced;
-      return { key, match, msLeft, daysLeft: Math.floor(msLeft / DAY_MS), status, ...(where ? { stack: where.stack, urn: where.urn } : {}) };
+      return {
+        key,
+        match,
+        msLeft,
+        daysLeft: Math.floor(msLeft / DAY_MS),
+        status,
+        ...(where ? { stack: where.stack, urn: where.urn } : {}),
+      };
     })
     .sort((a, b) => a.msLeft - b.msLeft || a.key.keyId.localeCompare(b.key.keyId, "en", { numeric: true }));
 }

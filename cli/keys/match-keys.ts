@@ -31,7 +31,11 @@ export interface Matching {
 const idOf = (organization: string | undefined, keyId: string | undefined) => `${organization}\u0000${keyId}`;
 
 /** `stacks` undefined: no `--state` was given, so management is unknown. */
-export function matchKeys(listed: readonly ApiKeyInfo[], stacks: readonly StackKeys[] | undefined, organization: string | undefined): Matching {
+export function matchKeys(
+  listed: readonly ApiKeyInfo[],
+  stacks: readonly StackKeys[] | undefined,
+  organization: string | undefined,
+): Matching {
   if (!stacks) return { matches: listed.map(() => ({ management: "unknown" })), missing: [], elsewhere: new Map() };
   const held = new Map<string, StateKey[]>();
   const replaced = new Map<string, StateKey[]>();
@@ -51,8 +55,11 @@ export function matchKeys(listed: readonly ApiKeyInfo[], stacks: readonly StackK
     const same = (k: StateKey) => k.name === undefined || k.name === key.name;
     const managed = held.get(id)?.filter(same) ?? [];
     for (const k of managed) found.add(k);
-    if (managed.length > 0) return { management: "managed", stateKey: managed.find((k) => k.role === "current") ?? managed[0] };
-    const pending = pendingByName.get(key.name)?.find((p) => p.organization === undefined || p.organization === key.organization);
+    if (managed.length > 0)
+      return { management: "managed", stateKey: managed.find((k) => k.role === "current") ?? managed[0] };
+    const pending = pendingByName
+      .get(key.name)
+      ?.find((p) => p.organization === undefined || p.organization === key.organization);
     if (pending) return { management: "orphaned", pending };
     const doomed = replaced.get(id)?.find(same);
     if (doomed) return { management: "orphaned", replaced: doomed };
@@ -65,7 +72,8 @@ export function matchKeys(listed: readonly ApiKeyInfo[], stacks: readonly StackK
   const elsewhere = new Map<string, number>();
   for (const keys of held.values()) {
     for (const k of keys) {
-      if (k.organization !== undefined && !listedOrgs.has(k.organization)) elsewhere.set(k.organization, (elsewhere.get(k.organization) ?? 0) + 1);
+      if (k.organization !== undefined && !listedOrgs.has(k.organization))
+        elsewhere.set(k.organization, (elsewhere.get(k.organization) ?? 0) + 1);
       else if (!found.has(k) && k.organization !== undefined) missing.push(k);
     }
   }

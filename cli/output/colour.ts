@@ -14,7 +14,14 @@ export interface Paint {
 }
 
 const sgr = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
-const COLOURS: Paint = { red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39), cyan: sgr(36, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+const COLOURS: Paint = {
+  red: sgr(31, 39),
+  yellow: sgr(33, 39),
+  green: sgr(32, 39),
+  cyan: sgr(36, 39),
+  dim: sgr(2, 22),
+  bold: sgr(1, 22),
+};
 const plain = (s: string) => s;
 export const NO_PAINT: Paint = { red: plain, yellow: plain, green: plain, cyan: plain, dim: plain, bold: plain };
 

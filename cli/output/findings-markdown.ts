@@ -15,17 +15,31 @@ export function mdCell(text: string): string {
   return clean(text).replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 
-export function findingsMarkdown(findings: readonly Finding[], s: AuditSummary, failures: readonly StackFailure[]): string {
-  const lines = [`### qwilt-keys audit${s.organization ? `: ${mdCell(s.organization)}` : ""}`, "", mdCell(auditSummary(s, NO_PAINT)), ""];
+export function findingsMarkdown(
+  findings: readonly Finding[],
+  s: AuditSummary,
+  failures: readonly StackFailure[],
+): string {
+  const lines = [
+    `### qwilt-keys audit${s.organization ? `: ${mdCell(s.organization)}` : ""}`,
+    "",
+    mdCell(auditSummary(s, NO_PAINT)),
+    "",
+  ];
   if (findings.length > 0) {
     lines.push("| level | code | key | name | stack | message |", "|---|---|---|---|---|---|");
     for (const f of findings) {
-      lines.push(`| ${ICONS[f.level]} | ${f.code} | ${mdCell(f.keyId ?? "")} | ${mdCell(f.name ?? "")} | ${mdCell(f.stack ?? "")} | ${mdCell(f.message)} |`);
+      lines.push(
+        `| ${ICONS[f.level]} | ${f.code} | ${mdCell(f.keyId ?? "")} | ${mdCell(f.name ?? "")} | ${mdCell(f.stack ?? "")} | ${mdCell(f.message)} |`,
+      );
     }
     lines.push("");
   }
   if (failures.length > 0) {
-    lines.push(`**${failures.length} stack${failures.length === 1 ? "" : "s"} could not be read**; keys they manage show as unmanaged:`, "");
+    lines.push(
+      `**${failures.length} stack${failures.length === 1 ? "" : "s"} could not be read**; keys they manage show as unmanaged:`,
+      "",
+    );
     for (const f of failures) lines.push(`- ${mdCell(f.stack)}: ${mdCell(f.reason)}`);
     lines.push("");
   }

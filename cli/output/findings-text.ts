@@ -13,7 +13,14 @@ export interface AuditSummary {
 
 export function findingsTable(findings: readonly Finding[], paint: Paint): string {
   const level = { error: paint.red, warning: paint.yellow, info: paint.dim };
-  const rows = findings.map((f) => [level[f.level](f.level), f.code, clean(f.keyId ?? ""), clean(f.name ?? ""), clean(f.stack ?? ""), clean(f.message)]);
+  const rows = findings.map((f) => [
+    level[f.level](f.level),
+    f.code,
+    clean(f.keyId ?? ""),
+    clean(f.name ?? ""),
+    clean(f.stack ?? ""),
+    clean(f.message),
+  ]);
   return table(["LEVEL", "CODE", "KEY ID", "NAME", "STACK", "MESSAGE"], rows);
 }
 
@@ -24,7 +31,11 @@ export function auditSummary(s: AuditSummary, paint: Paint): string {
   const found =
     error + warning + info === 0
       ? paint.green("no findings")
-      : [error ? paint.red(plural(error, "error")) : plural(0, "error"), warning ? paint.yellow(plural(warning, "warning")) : plural(0, "warning"), `${info} info`].join(", ");
+      : [
+          error ? paint.red(plural(error, "error")) : plural(0, "error"),
+          warning ? paint.yellow(plural(warning, "warning")) : plural(0, "warning"),
+          `${info} info`,
+        ].join(", ");
   const stacks = s.stacksRead === undefined ? "no --state" : `${plural(s.stacksRead, "stack")} read`;
   return `${s.organization ? `${clean(s.organization)}: ` : ""}${found} (${plural(s.keys, "key")}, ${stacks})`;
 }

@@ -22,6 +22,8 @@ export function findingCommands(findings: readonly Finding[], failures: readonly
       const what = [f.name !== undefined ? `"${f.name}"` : undefined, f.stack].filter(Boolean).join(" in ");
       return workflowCommand(f.level, `qwilt-keys ${f.code}${key}`, `${what ? `${what}: ` : ""}${f.message}`);
     }),
-    ...failures.map((f) => workflowCommand("error", "qwilt-keys: a state could not be read", `${f.stack}: ${f.reason}`)),
+    ...failures.map((f) =>
+      workflowCommand("error", "qwilt-keys: a state could not be read", `${f.stack}: ${f.reason}`),
+    ),
   ];
 }

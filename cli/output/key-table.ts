@@ -43,8 +43,13 @@ export function listSummary(views: readonly KeyView[], s: ListSummary, paint: Pa
     }
   }
   const org = s.organization ? ` in ${clean(s.organization)}` : "";
-  const stacks = s.stacksRead === undefined ? " (no --state: management unknown)" : ` (${s.stacksRead} stack${s.stacksRead === 1 ? "" : "s"} read)`;
+  const stacks =
+    s.stacksRead === undefined
+      ? " (no --state: management unknown)"
+      : ` (${s.stacksRead} stack${s.stacksRead === 1 ? "" : "s"} read)`;
   const next = views.find((v) => v.status !== "expired");
-  const nextText = next ? `; next expiry ${inTime(next.msLeft)}: key ${clean(next.key.keyId)} "${clean(next.key.name)}"` : "";
+  const nextText = next
+    ? `; next expiry ${inTime(next.msLeft)}: key ${clean(next.key.keyId)} "${clean(next.key.name)}"`
+    : "";
   return `${views.length} key${views.length === 1 ? "" : "s"}${org}${parts.length ? `: ${parts.join(", ")}` : ""}${stacks}${nextText}`;
 }

@@ -18,10 +18,13 @@ export function timeline(views: readonly KeyView[], now: number, columns: number
   const idWidth = Math.max(6, ...views.map((v) => clean(v.key.keyId).length));
   const leftWidth = Math.max(...views.map((v) => daysLeftText(v.msLeft).length));
   const barWidth = Math.max(MIN_BAR, columns - idWidth - NAME_WIDTH - leftWidth - 6);
-  const times = views.flatMap((v) => [Date.parse(v.key.createdAt), Date.parse(v.key.expiresAt)]).filter((t) => !Number.isNaN(t));
+  const times = views
+    .flatMap((v) => [Date.parse(v.key.createdAt), Date.parse(v.key.expiresAt)])
+    .filter((t) => !Number.isNaN(t));
   const start = Math.min(now, ...times);
   const end = Math.max(now + DAY_MS, ...times);
-  const col = (t: number) => Math.min(barWidth - 1, Math.max(0, Math.round(((t - start) / (end - start)) * (barWidth - 1))));
+  const col = (t: number) =>
+    Math.min(barWidth - 1, Math.max(0, Math.round(((t - start) / (end - start)) * (barWidth - 1))));
   const today = col(now);
 
   const status = { active: paint.green, expiring: paint.yellow, expired: paint.red };
@@ -46,7 +49,10 @@ export function timeline(views: readonly KeyView[], now: number, columns: number
   const dates = `${first}${" ".repeat(Math.max(1, barWidth - first.length - last.length))}${last}`;
   // The ▼ stands over today's column, its label after it, or before it near the right end.
   const label = `today ${dateOf(new Date(now).toISOString())}`;
-  const marker = today + label.length + 2 <= barWidth ? `${" ".repeat(today)}▼ ${label}` : `${" ".repeat(Math.max(0, today - label.length - 1))}${label} ▼`;
+  const marker =
+    today + label.length + 2 <= barWidth
+      ? `${" ".repeat(today)}▼ ${label}`
+      : `${" ".repeat(Math.max(0, today - label.length - 1))}${label} ▼`;
   const legend = paint.dim(`├ made  ${paint.cyan("◆")} rotateAt (previous key: revoked at)  ┤ expires  ┊ today`);
   return [`${pad}${dates}`, `${pad}${marker}`, ...rows, "", `${pad}${legend}`].join("\n");
 }

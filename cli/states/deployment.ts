@@ -35,25 +35,37 @@ const VERSIONS = [3, 4];
 
 export function deploymentOf(json: unknown): Deployment {
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new StateFormatError("is not a Pulumi state: expected a JSON object from `pulumi stack export` or a DIY backend checkpoint");
+    throw new StateFormatError(
+      "is not a Pulumi state: expected a JSON object from `pulumi stack export` or a DIY backend checkpoint",
+    );
   }
   const top = json as Record<string, unknown>;
   const body = top.deployment ?? top.checkpoint;
   if (body === undefined) {
-    throw new StateFormatError('is not a Pulumi state: it has neither "deployment" (`pulumi stack export`) nor "checkpoint" (a DIY backend file)');
+    throw new StateFormatError(
+      'is not a Pulumi state: it has neither "deployment" (`pulumi stack export`) nor "checkpoint" (a DIY backend file)',
+    );
   }
   if (typeof top.version !== "number" || !VERSIONS.includes(top.version)) {
     throw new StateFormatError(
       `is a state of version ${JSON.stringify(top.version)}; qwilt-keys reads versions 3 and 4 (Pulumi 3.x): export it again with a current Pulumi CLI`,
     );
   }
-  if (body === null || typeof body !== "object") throw new StateFormatError(`has a "${top.deployment !== undefined ? "deployment" : "checkpoint"}" that is not an object`);
+  if (body === null || typeof body !== "object")
+    throw new StateFormatError(
+      `has a "${top.deployment !== undefined ? "deployment" : "checkpoint"}" that is not an object`,
+    );
   // A checkpoint's deployment is its `latest` (absent for a stack that was never deployed).
-  const deployment = (top.deployment !== undefined ? body : (body as Record<string, unknown>).latest) as Record<string, unknown> | undefined | null;
+  const deployment = (top.deployment !== undefined ? body : (body as Record<string, unknown>).latest) as
+    | Record<string, unknown>
+    | undefined
+    | null;
   if (deployment === undefined || deployment === null) return { resources: [], pendingOperations: [] };
   if (typeof deployment !== "object") throw new StateFormatError('has a "latest" deployment that is not an object');
   return {
-    resources: listOf(deployment.resources, "resources").map(resourceOf).filter((r) => r !== undefined),
+    resources: listOf(deployment.resources, "resources")
+      .map(resourceOf)
+      .filter((r) => r !== undefined),
     pendingOperations: listOf(deployment.pending_operations, "pending_operations")
       .map((op) => {
         const o = op as Record<string, unknown> | null;
@@ -75,7 +87,8 @@ function resourceOf(value: unknown): StateResource | undefined {
   if (value === null || typeof value !== "object") return undefined;
   const r = value as Record<string, unknown>;
   if (typeof r.urn !== "string" || typeof r.type !== "string") return undefined;
-  const props = (p: unknown) => (p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined);
+  const props = (p: unknown) =>
+    p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
   return {
     urn: r.urn,
     type: r.type,

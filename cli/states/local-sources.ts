@@ -61,7 +61,11 @@ function asUsage<T>(label: string, fn: () => T): T {
 }
 
 async function findStacksDir(dir: string): Promise<string> {
-  const candidates = [join(dir, ".pulumi", "stacks"), ...(basename(dir) === ".pulumi" ? [join(dir, "stacks")] : []), ...(basename(dir) === "stacks" ? [dir] : [])];
+  const candidates = [
+    join(dir, ".pulumi", "stacks"),
+    ...(basename(dir) === ".pulumi" ? [join(dir, "stacks")] : []),
+    ...(basename(dir) === "stacks" ? [dir] : []),
+  ];
   for (const candidate of candidates) {
     if ((await stat(candidate).catch(() => undefined))?.isDirectory()) return candidate;
   }

@@ -16,7 +16,8 @@ import type { SourceResult } from "./source-result";
 const CLOUD = /^pulumi-cloud:\/\/(.*)$/;
 
 export async function readStates(values: readonly string[], io: Io, userAgent: string): Promise<SourceResult> {
-  if (values.filter((v) => v === "-").length > 1) throw new UsageError("--state -", "--state - (standard input) was given twice; it can be read once");
+  if (values.filter((v) => v === "-").length > 1)
+    throw new UsageError("--state -", "--state - (standard input) was given twice; it can be read once");
   const results = await Promise.all(values.map((v) => readSource(v, io, userAgent)));
   return { stacks: results.flatMap((r) => r.stacks), failures: results.flatMap((r) => r.failures) };
 }
@@ -27,7 +28,10 @@ async function readSource(value: string, io: Io, userAgent: string): Promise<Sou
   if (cloud) {
     const org = cloud[1]!.replace(/\/+$/, "");
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(org)) {
-      throw new UsageError(value, `--state ${value}: expected pulumi-cloud://<organization>, the name of a Pulumi Cloud organization`);
+      throw new UsageError(
+        value,
+        `--state ${value}: expected pulumi-cloud://<organization>, the name of a Pulumi Cloud organization`,
+      );
     }
     return readPulumiCloud(org, io.env, userAgent);
   }
@@ -38,7 +42,11 @@ async function readSource(value: string, io: Io, userAgent: string): Promise<Sou
     );
   }
   // `pulumi login file://~/state` names a folder under the home folder.
-  const path = value.startsWith("file://~") ? homedir() + value.slice("file://~".length) : value.startsWith("file://") ? fileURLToPath(value) : value;
+  const path = value.startsWith("file://~")
+    ? homedir() + value.slice("file://~".length)
+    : value.startsWith("file://")
+      ? fileURLToPath(value)
+      : value;
   const s = await stat(path).catch(() => undefined);
   if (s?.isDirectory()) return readDiyBackend(path);
   return readStateFile(path, value);

@@ -16,7 +16,10 @@ export function parseStateBytes(bytes: Buffer): unknown {
   } else if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0xfd2fb528) {
     // zlib.zstdDecompressSync exists from Node 22.15 on.
     const zstd = (zlib as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
-    if (!zstd) throw new StateFormatError(`is zstd-compressed, which needs Node 22.15 or later to read (this is ${process.version})`);
+    if (!zstd)
+      throw new StateFormatError(
+        `is zstd-compressed, which needs Node 22.15 or later to read (this is ${process.version})`,
+      );
     text = zstd(bytes).toString("utf8");
   } else {
     text = bytes.toString("utf8");

@@ -24,7 +24,12 @@ const terraformKey = new ApiKey("cdn-terraform", {
 
 // `value` is encrypted for GitHub by the provider and kept secret in this stack's state.
 const secret = environment
-  ? new github.ActionsEnvironmentSecret("qcdn-api-key", { repository, environment, secretName: "QCDN_API_KEY", value: terraformKey.key })
+  ? new github.ActionsEnvironmentSecret("qcdn-api-key", {
+      repository,
+      environment,
+      secretName: "QCDN_API_KEY",
+      value: terraformKey.key,
+    })
   : new github.ActionsSecret("qcdn-api-key", { repository, secretName: "QCDN_API_KEY", value: terraformKey.key });
 
 // No `key` output: the secret is the only copy outside Qwilt and this stack's state.

@@ -46,7 +46,12 @@ const purger = new k8s.apps.v1.Deployment("cdn-purger", {
           {
             name: "purger",
             image,
-            env: [{ name: "QCDN_API_KEY", valueFrom: { secretKeyRef: { name: keySecret.metadata.name, key: "QCDN_API_KEY" } } }],
+            env: [
+              {
+                name: "QCDN_API_KEY",
+                valueFrom: { secretKeyRef: { name: keySecret.metadata.name, key: "QCDN_API_KEY" } },
+              },
+            ],
           },
         ],
       },

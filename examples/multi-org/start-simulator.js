@@ -14,8 +14,12 @@ startSimulator({
     { id: "acme-staging", users: [user] },
   ],
 }).then((sim) => {
-  console.log(`Qwilt simulator on ${sim.url} with organizations ${sim.organizations.join(", ")}. Paste into your shell:`);
-  console.log(`export QWILT_USERS_URL=${sim.url} QWILT_LOGIN_URL=${sim.url} QWILT_USERNAME=${user.email} QWILT_PASSWORD=${user.password}`);
+  console.log(
+    `Qwilt simulator on ${sim.url} with organizations ${sim.organizations.join(", ")}. Paste into your shell:`,
+  );
+  console.log(
+    `export QWILT_USERS_URL=${sim.url} QWILT_LOGIN_URL=${sim.url} QWILT_USERNAME=${user.email} QWILT_PASSWORD=${user.password}`,
+  );
   console.log("Press Ctrl-C to stop.");
   process.once("SIGINT", () => void sim.close().then(() => process.exit(0)));
 });

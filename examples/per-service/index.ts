@@ -45,7 +45,10 @@ const keys = services.map(
 export const serviceKeys = Object.fromEntries(keys.map(([svc, k]) => [svc, k.key]));
 /** Service name → what a person may see: permission, expiry, rotation date. */
 export const serviceKeyInfo = Object.fromEntries(
-  keys.map(([svc, k]) => [svc, { permission: k.permission, keyId: k.keyId, expiresAt: k.expiresAt, rotateAt: k.rotateAt }]),
+  keys.map(([svc, k]) => [
+    svc,
+    { permission: k.permission, keyId: k.keyId, expiresAt: k.expiresAt, rotateAt: k.rotateAt },
+  ]),
 );
 
 /** Fails the preview with a message naming the bad entry, before anything is made. */
@@ -54,7 +57,9 @@ function checkServices(list: Service[]): void {
   const seen = new Set<string>();
   list.forEach((svc, i) => {
     if (typeof svc?.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(svc.name)) {
-      throw new Error(`services[${i}].name must be lower-case letters, digits and dashes (got ${JSON.stringify(svc?.name)})`);
+      throw new Error(
+        `services[${i}].name must be lower-case letters, digits and dashes (got ${JSON.stringify(svc?.name)})`,
+      );
     }
     if (seen.has(svc.name)) throw new Error(`services[${i}].name "${svc.name}" is listed twice`);
     seen.add(svc.name);

@@ -23,7 +23,11 @@ const stored = new vault.kv.SecretV2("qwilt-reporting-key", {
   mount,
   name,
   // jsonStringify of a secret is a secret: Pulumi encrypts this document in the state.
-  dataJson: pulumi.jsonStringify({ QCDN_API_KEY: reportingKey.key, keyId: reportingKey.keyId, expiresAt: reportingKey.expiresAt }),
+  dataJson: pulumi.jsonStringify({
+    QCDN_API_KEY: reportingKey.key,
+    keyId: reportingKey.keyId,
+    expiresAt: reportingKey.expiresAt,
+  }),
   customMetadata: { maxVersions: 10, data: { managedBy: `pulumi ${pulumi.getProject()}/${pulumi.getStack()}` } },
   // `pulumi destroy` removes every version, not just the latest.
   deleteAllVersions: true,

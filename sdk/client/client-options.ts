@@ -15,7 +15,9 @@ export const DEFAULTS = {
   loginRenewMarginMs: 5 * 60_000,
 } as const;
 
-export type ResolvedCredentials = { kind: "apiKey"; apiKey: string } | { kind: "login"; username: string; password: string; orgId?: string };
+export type ResolvedCredentials =
+  | { kind: "apiKey"; apiKey: string }
+  | { kind: "login"; username: string; password: string; orgId?: string };
 
 export interface ResolvedOptions {
   credentials: ResolvedCredentials;
@@ -56,9 +58,12 @@ function resolveCredentials(credentials: QwiltCredentials | undefined): Resolved
       throw new ConfigurationError("credentials: give either apiKey or username/password, not both");
     }
     if (orgId !== undefined) {
-      throw new ConfigurationError("credentials.orgId needs username/password: an API key is valid only in its own organization", {
-        option: "credentials.orgId",
-      });
+      throw new ConfigurationError(
+        "credentials.orgId needs username/password: an API key is valid only in its own organization",
+        {
+          option: "credentials.orgId",
+        },
+      );
     }
     return { kind: "apiKey", apiKey: headerSafe("credentials.apiKey", apiKey) };
   }
@@ -67,13 +72,23 @@ function resolveCredentials(credentials: QwiltCredentials | undefined): Resolved
   if (username === undefined && password === undefined) {
     throw new ConfigurationError("credentials needs apiKey, or username and password");
   }
-  if (typeof username !== "string" || !username.trim()) throw new ConfigurationError("credentials.username must be a non-empty string", atUsername);
-  if (typeof password !== "string" || !password) throw new ConfigurationError("credentials.password must be a non-empty string", atPassword);
-  if (username.includes(":")) throw new ConfigurationError("credentials.username must not contain ':' (HTTP Basic auth)", atUsername);
+  if (typeof username !== "string" || !username.trim())
+    throw new ConfigurationError("credentials.username must be a non-empty string", atUsername);
+  if (typeof password !== "string" || !password)
+    throw new ConfigurationError("credentials.password must be a non-empty string", atPassword);
+  if (username.includes(":"))
+    throw new ConfigurationError("credentials.username must not contain ':' (HTTP Basic auth)", atUsername);
   if (orgId !== undefined && (typeof orgId !== "string" || !orgId.trim())) {
-    throw new ConfigurationError("credentials.orgId must be a non-empty string when given", { option: "credentials.orgId" });
+    throw new ConfigurationError("credentials.orgId must be a non-empty string when given", {
+      option: "credentials.orgId",
+    });
   }
-  return { kind: "login", username: username.trim(), password, ...(orgId !== undefined ? { orgId: (orgId as string).trim() } : {}) };
+  return {
+    kind: "login",
+    username: username.trim(),
+    password,
+    ...(orgId !== undefined ? { orgId: (orgId as string).trim() } : {}),
+  };
 }
 
 /**
@@ -82,10 +97,14 @@ function resolveCredentials(credentials: QwiltCredentials | undefined): Resolved
  */
 export function headerSafe(name: string, value: unknown): string {
   const option = { option: name };
-  if (typeof value !== "string" || !value.trim()) throw new ConfigurationError(`${name} must be a non-empty string`, option);
+  if (typeof value !== "string" || !value.trim())
+    throw new ConfigurationError(`${name} must be a non-empty string`, option);
   const trimmed = value.trim();
   if (!/^[\x21-\x7e]+$/.test(trimmed)) {
-    throw new ConfigurationError(`${name} contains spaces, control or non-ASCII characters; an API key has none`, option);
+    throw new ConfigurationError(
+      `${name} contains spaces, control or non-ASCII characters; an API key has none`,
+      option,
+    );
   }
   return trimmed;
 }
@@ -93,7 +112,9 @@ export function headerSafe(name: string, value: unknown): string {
 function number(name: string, value: number | undefined, fallback: number, min: number, integer = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new ConfigurationError(`${name} must be a${integer ? " whole" : ""} number ≥ ${min} (got ${String(value)})`, { option: name });
+    throw new ConfigurationError(`${name} must be a${integer ? " whole" : ""} number ≥ ${min} (got ${String(value)})`, {
+      option: name,
+    });
   }
   return value;
 }

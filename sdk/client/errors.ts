@@ -144,7 +144,21 @@ export class QwiltError extends Error {
   /** JSON.stringify(error) gives the useful, already redacted fields, not `{}`. */
   toJSON(): Record<string, unknown> {
     const { code, method, path, detail, status, apiMessage, outcomeUnknown, retryable, hint, orgId, keyName } = this;
-    return { name: this.name, code, message: this.message, method, path, detail, status, apiMessage, outcomeUnknown, retryable, hint, orgId, keyName };
+    return {
+      name: this.name,
+      code,
+      message: this.message,
+      method,
+      path,
+      detail,
+      status,
+      apiMessage,
+      outcomeUnknown,
+      retryable,
+      hint,
+      orgId,
+      keyName,
+    };
   }
 }
 

@@ -66,7 +66,15 @@ const TIMED_OUT = Symbol("timed out");
  * Codes that mean the request never left this machine: safe to report as "not sent" for a POST.
  * (A POST is still not retried on them: retry-policy.ts retries a POST on 429 only.)
  */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_INVALID_ARG"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_INVALID_ARG",
+]);
 
 export class HttpTransport {
   readonly #settings: TransportSettings;
@@ -178,7 +186,10 @@ export class HttpTransport {
     // A GET changes nothing, so only other methods say what is known of their outcome.
     const outcome = (unknown: boolean) => {
       if (method === "GET") return {};
-      return { outcomeUnknown: unknown, ...(unknown && req.unknownOutcomeHint ? { hint: req.unknownOutcomeHint } : {}) };
+      return {
+        outcomeUnknown: unknown,
+        ...(unknown && req.unknownOutcomeHint ? { hint: req.unknownOutcomeHint } : {}),
+      };
     };
 
     if (attempt.kind === "response") {
@@ -189,11 +200,20 @@ export class HttpTransport {
       return errorFromStatus(status, { ...init, ...outcome(status >= 500) });
     }
     if (attempt.kind === "timeout") {
-      return new ApiTimeoutError({ ...base, detail: `no answer within ${this.#settings.timeoutMs} ms`, ...outcome(true) });
+      return new ApiTimeoutError({
+        ...base,
+        detail: `no answer within ${this.#settings.timeoutMs} ms`,
+        ...outcome(true),
+      });
     }
     const detail = redact(describeConnectionError(attempt.error));
     return new ApiConnectionError(
-      { ...base, detail: `connection failed — ${detail}`, cause: safeCause(attempt.error, detail), ...outcome(!attempt.beforeSending) },
+      {
+        ...base,
+        detail: `connection failed — ${detail}`,
+        cause: safeCause(attempt.error, detail),
+        ...outcome(!attempt.beforeSending),
+      },
       attempt.retryable,
     );
   }

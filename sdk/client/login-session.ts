@@ -51,7 +51,8 @@ export class LoginSession {
       .catch((error: unknown) => {
         // An early renewal that hit a passing outage (5xx, timeout): the old token still has minutes left.
         const old = this.#token;
-        if (!(error instanceof AuthenticationError) && old && now() - this.#obtainedAt < LOGIN_TOKEN_LIFETIME_MS) return old;
+        if (!(error instanceof AuthenticationError) && old && now() - this.#obtainedAt < LOGIN_TOKEN_LIFETIME_MS)
+          return old;
         throw error;
       })
       .finally(() => {
@@ -94,7 +95,9 @@ export class LoginSession {
         method,
         path,
         status: response.status,
-        detail: redactor.redact(`answered ${got}, but a successful login answers 302 with a ${LOGIN_TOKEN_COOKIE} cookie`),
+        detail: redactor.redact(
+          `answered ${got}, but a successful login answers 302 with a ${LOGIN_TOKEN_COOKIE} cookie`,
+        ),
         hint: "check-login-url",
         ...(orgId !== undefined ? { orgId } : {}),
       });

@@ -275,14 +275,20 @@ export class QwiltClient {
 }
 
 function checkKeyId(keyId: string, method: string): string {
-  if (typeof keyId !== "string" || !keyId.trim()) throw new ConfigurationError(`${method}: keyId must be a non-empty string`);
+  if (typeof keyId !== "string" || !keyId.trim())
+    throw new ConfigurationError(`${method}: keyId must be a non-empty string`);
   return keyId;
 }
 
 /** Each field of a create's input: what is allowed, and how a bad value is shown (a long string by its length). */
 const CREATE_RULES: readonly FieldRule[] = [
   { field: "name", allowed: "a non-empty string", valid: isText(Infinity) },
-  { field: "name", allowed: `at most ${MAX_NAME_LENGTH} characters`, valid: isText(MAX_NAME_LENGTH), got: (v) => String((v as string).length) },
+  {
+    field: "name",
+    allowed: `at most ${MAX_NAME_LENGTH} characters`,
+    valid: isText(MAX_NAME_LENGTH),
+    got: (v) => String((v as string).length),
+  },
   { field: "description", allowed: "a string", valid: (v) => typeof v === "string" },
   {
     field: "description",
@@ -296,12 +302,18 @@ const CREATE_RULES: readonly FieldRule[] = [
     valid: isWholeNumber(MIN_TTL_DAYS, MAX_TTL_DAYS),
     got: String,
   },
-  { field: "permission", allowed: `one of ${PERMISSION_NAMES.join(", ")}`, valid: isOneOf(PERMISSION_NAMES), got: (v) => JSON.stringify(v) },
+  {
+    field: "permission",
+    allowed: `one of ${PERMISSION_NAMES.join(", ")}`,
+    valid: isOneOf(PERMISSION_NAMES),
+    got: (v) => JSON.stringify(v),
+  },
 ];
 
 /** Checks the input before anything is sent, naming the first field at fault; the API's own limits are in qwilt-api.ts. */
 function createRequestBody(input: CreateKeyInput): CreateKeyRequest {
-  const fail = (message: string) => new ConfigurationError(`createKey: ${message}`, { method: "POST", path: API_KEYS_PATH });
+  const fail = (message: string) =>
+    new ConfigurationError(`createKey: ${message}`, { method: "POST", path: API_KEYS_PATH });
   if (!input || typeof input !== "object") throw fail("input must be an object");
   // A name that is not a string at all fails its first rule only.
   const [first] = violations(CREATE_RULES, { ...input }, ["name", "ttlDays", "permission"]);

@@ -11,7 +11,8 @@ export const REDACTED = "[REDACTED]";
 const MIN_LITERAL_SECRET_LENGTH = 4;
 
 // Keys and tokens are JWTs: a header starting `eyJ` (base64url of `{"`), or any three long base64url segments.
-const JWT_LIKE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*|[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g;
+const JWT_LIKE =
+  /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*|[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g;
 // `Bearer xxx`, `Basic xxx`, `X-API-KEY xxx`, `X-API-KEY: xxx`, `"x-api-key":"xxx"`.
 // A value needs 6+ characters, so prose such as "basic plan" survives; real credentials are longer.
 const SCHEME_VALUE = /\b(Bearer|Basic|X-API-KEY)(["']?\s*[:=]?\s*["']?)(?!\[REDACTED\])[^\s"',;}]{6,}/gi;

@@ -18,7 +18,10 @@ export function checkBaseUrl(value: string, optionName: "usersUrl" | "loginUrl")
   }
   if (url.username || url.password) {
     // Not echoed: the value itself holds a credential.
-    throw new ConfigurationError(`${optionName} must not contain a username or password; use the credentials option`, option);
+    throw new ConfigurationError(
+      `${optionName} must not contain a username or password; use the credentials option`,
+      option,
+    );
   }
   if (url.search || url.hash) {
     throw new ConfigurationError(`${optionName} must be a base URL without query string or fragment`, option);

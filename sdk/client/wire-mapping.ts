@@ -53,9 +53,7 @@ export function validateBody<S extends z.ZodType>(schema: S, data: unknown, ctx:
 /** `[0].keyId`, `expireAt`, `(body)` for the root. */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(body)";
-  return path
-    .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
-    .join("");
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("");
 }
 
 export function toApiKeyInfo(wire: ParsedWireKey): ApiKeyInfo {

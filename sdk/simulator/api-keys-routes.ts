@@ -27,7 +27,13 @@ export function toWireKey(k: KeyRecord): WireKey {
 
 type Op = "list" | "create" | "get" | "revoke";
 
-export function handleApiKeys(ctx: SimContext, op: Op, headers: IncomingHttpHeaders, body: string, keyId?: string): Handled {
+export function handleApiKeys(
+  ctx: SimContext,
+  op: Op,
+  headers: IncomingHttpHeaders,
+  body: string,
+  keyId?: string,
+): Handled {
   const auth = authenticate(readCredential(headers), ctx.store, ctx.clock);
   if (!auth.ok) return { reply: fail(401, auth.message) };
   const { principal } = auth;

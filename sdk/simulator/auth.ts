@@ -41,7 +41,13 @@ export type AuthResult = { ok: true; principal: Principal } | { ok: false; messa
 
 export function authenticate(cred: Credential, store: Store, clock: SimulatedClock): AuthResult {
   if (!cred.value) {
-    return { ok: false, message: cred.kind === "basic" ? "Basic auth is for /login only; send X-API-KEY or a Bearer token" : "missing credentials: send X-API-KEY or Authorization: Bearer" };
+    return {
+      ok: false,
+      message:
+        cred.kind === "basic"
+          ? "Basic auth is for /login only; send X-API-KEY or a Bearer token"
+          : "missing credentials: send X-API-KEY or Authorization: Bearer",
+    };
   }
   if (cred.kind === "api-key") {
     const key = store.keyByToken(cred.value);
@@ -50,7 +56,10 @@ export function authenticate(cred: Credential, store: Store, clock: SimulatedClo
     if (clock.now().getTime() >= Date.parse(key.expireAt)) return { ok: false, message: "API key expired" };
     // Propagation runs on REAL time: a test waits it out rather than moving the simulated clock.
     if (Date.now() < Date.parse(key.activeAt)) return { ok: false, message: "API key is not active yet" };
-    return { ok: true, principal: { orgId: key.orgId, canWrite: key.permission === "MediaEditor", createdBy: key.createdBy } };
+    return {
+      ok: true,
+      principal: { orgId: key.orgId, canWrite: key.permission === "MediaEditor", createdBy: key.createdBy },
+    };
   }
   if (cred.kind === "bearer") {
     const session = store.session(cred.value);

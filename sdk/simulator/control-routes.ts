@@ -38,7 +38,8 @@ function moveClock(ctx: SimContext, body: Record<string, unknown>): Reply {
   const { set, advanceDays, advanceMs } = body;
   const finite = (v: unknown) => v === undefined || (typeof v === "number" && Number.isFinite(v));
   if (!finite(advanceDays) || !finite(advanceMs)) return fail(400, "advanceDays and advanceMs must be finite numbers");
-  if (set !== undefined && (typeof set !== "string" || Number.isNaN(Date.parse(set)))) return fail(400, "set must be an ISO-8601 date");
+  if (set !== undefined && (typeof set !== "string" || Number.isNaN(Date.parse(set))))
+    return fail(400, "set must be an ISO-8601 date");
   // set first, then advance from there; advance() adds to the offset, so no drift creeps in.
   if (set !== undefined) ctx.clock.set(new Date(set as string));
   const ms = ((advanceDays as number | undefined) ?? 0) * DAY_MS + ((advanceMs as number | undefined) ?? 0);

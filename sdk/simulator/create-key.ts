@@ -6,9 +6,7 @@ import type { SimContext } from "./context";
 import type { KeyRecord } from "./store";
 import { validateCreate } from "./validate";
 
-export type CreateOutcome =
-  | { ok: true; key: KeyRecord }
-  | { ok: false; status: 422 | 409; message: string };
+export type CreateOutcome = { ok: true; key: KeyRecord } | { ok: false; status: 422 | 409; message: string };
 
 export function createKey(
   ctx: SimContext,
@@ -20,7 +18,11 @@ export function createKey(
   if (!v.ok) return { ok: false, status: 422, message: v.errors.join("; ") };
   const { name, description, ttl, permission } = v.value;
   if (ctx.uniqueNames && ctx.store.allKeys(orgId).some((k) => !k.revoked && k.name === name)) {
-    return { ok: false, status: 409, message: `an API key named ${JSON.stringify(name)} already exists in this organization` };
+    return {
+      ok: false,
+      status: 409,
+      message: `an API key named ${JSON.stringify(name)} already exists in this organization`,
+    };
   }
   const key = ctx.store.createKey(orgId, {
     name,

@@ -26,14 +26,22 @@ export class Faults implements FaultInjector {
   private nextId = 1;
 
   add(rule: FaultRule): string {
-    const actions = [rule.reset, rule.malformedBody, rule.schemaViolation, rule.loseAnswer, rule.status !== undefined].filter(Boolean);
-    if (actions.length > 1) throw new Error("a fault rule takes one action: status, reset, malformedBody, schemaViolation or loseAnswer");
+    const actions = [
+      rule.reset,
+      rule.malformedBody,
+      rule.schemaViolation,
+      rule.loseAnswer,
+      rule.status !== undefined,
+    ].filter(Boolean);
+    if (actions.length > 1)
+      throw new Error("a fault rule takes one action: status, reset, malformedBody, schemaViolation or loseAnswer");
     if (actions.length === 0 && rule.delayMs === undefined) throw new Error("a fault rule needs an action or delayMs");
     if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599)) {
       throw new RangeError("fault status must be an HTTP status from 100 to 599");
     }
     const times = rule.times ?? 1;
-    if (!(times >= 1) || (Number.isFinite(times) && !Number.isInteger(times))) throw new RangeError("fault times must be a whole number >= 1 or Infinity");
+    if (!(times >= 1) || (Number.isFinite(times) && !Number.isInteger(times)))
+      throw new RangeError("fault times must be a whole number >= 1 or Infinity");
     const id = `fault-${this.nextId++}`;
     this.rules.push({ id, rule, left: times });
     return id;

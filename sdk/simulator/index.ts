@@ -45,7 +45,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   ready = true;
   persist();
 
-  const ctx: SimContext = { store, clock, propagationDelayMs, tokenLifetimeMs, uniqueNames: options.uniqueNames ?? false };
+  const ctx: SimContext = {
+    store,
+    clock,
+    propagationDelayMs,
+    tokenLifetimeMs,
+    uniqueNames: options.uniqueNames ?? false,
+  };
   const faults = new Faults();
   const requests: SimRequest[] = [];
   const server = new SimServer({ ctx, faults, requests, responseDelayMs });
@@ -98,7 +104,8 @@ function seedOrganizations(store: Store, orgs: SimulatorOptions["organizations"]
 /** Reuses the saved bootstrap key while it still works, else makes a new one (Editor, a year, active at once). */
 function ensureBootstrapKey(store: Store, clock: SimulatedClock, orgId: string, createdBy: string): KeyRecord {
   const saved = store.bootstrap && store.findKey(store.bootstrap.orgId, store.bootstrap.keyId);
-  if (saved && saved.orgId === orgId && !saved.revoked && Date.parse(saved.expireAt) > clock.now().getTime()) return saved;
+  if (saved && saved.orgId === orgId && !saved.revoked && Date.parse(saved.expireAt) > clock.now().getTime())
+    return saved;
   const key = store.createKey(orgId, {
     name: "bootstrap",
     description: "Editor key made by the simulator at start",
@@ -113,18 +120,29 @@ function ensureBootstrapKey(store: Store, clock: SimulatedClock, orgId: string, 
 }
 
 /** A key made as a person in the web UI would: same rules as the API, no HTTP. */
-function createOutOfBand(ctx: SimContext, orgId: string, opts: CreateSimKeyOptions): { keyId: string; apiToken: string } {
+function createOutOfBand(
+  ctx: SimContext,
+  orgId: string,
+  opts: CreateSimKeyOptions,
+): { keyId: string; apiToken: string } {
   const { store } = ctx;
   if (!store.hasOrganization(orgId)) throw new Error(`createKey: unknown organization ${JSON.stringify(orgId)}`);
-  const made = createKey(ctx, orgId, { ...opts }, {
-    createdBy: store.usersOf(orgId)[0]?.email ?? UI_CREATOR,
-    activeAtMs: Date.now() + (opts.active ? 0 : ctx.propagationDelayMs),
-  });
-  if (!made.ok) throw made.status === 422 ? new RangeError(`createKey: ${made.message}`) : new Error(`createKey: ${made.message}`);
+  const made = createKey(
+    ctx,
+    orgId,
+    { ...opts },
+    {
+      createdBy: store.usersOf(orgId)[0]?.email ?? UI_CREATOR,
+      activeAtMs: Date.now() + (opts.active ? 0 : ctx.propagationDelayMs),
+    },
+  );
+  if (!made.ok)
+    throw made.status === 422 ? new RangeError(`createKey: ${made.message}`) : new Error(`createKey: ${made.message}`);
   return { keyId: made.key.keyId, apiToken: made.key.token };
 }
 
 function nonNegative(name: string, v: number): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new RangeError(`startSimulator: ${name} must be a finite number >= 0`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+    throw new RangeError(`startSimulator: ${name} must be a finite number >= 0`);
   return v;
 }

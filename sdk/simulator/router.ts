@@ -18,7 +18,11 @@ export interface RouteInput {
 }
 
 const notAllowed = (r: RouteInput, allow: string): Handled => ({
-  reply: fail(405, `${r.method} is not allowed on ${r.path === LOGIN_PATH || r.path === API_KEYS_PATH ? r.path : `${API_KEYS_PATH}/{keyId}`}; allowed: ${allow}`, { allow }),
+  reply: fail(
+    405,
+    `${r.method} is not allowed on ${r.path === LOGIN_PATH || r.path === API_KEYS_PATH ? r.path : `${API_KEYS_PATH}/{keyId}`}; allowed: ${allow}`,
+    { allow },
+  ),
 });
 
 export function route(ctx: SimContext, r: RouteInput): Handled {

@@ -98,7 +98,8 @@ export class SimServer {
     let reply: Reply;
     let orgId: string | undefined;
     if (kind === "status") reply = statusReply(rule!);
-    else if (kind === "malformedBody") reply = { status: 200, headers: { "content-type": "application/json" }, raw: MALFORMED_BODY };
+    else if (kind === "malformedBody")
+      reply = { status: 200, headers: { "content-type": "application/json" }, raw: MALFORMED_BODY };
     else {
       const handled = route(this.deps.ctx, { method, path, query, headers: req.headers, body });
       reply = handled.reply;
@@ -121,7 +122,13 @@ export class SimServer {
     send(res, reply);
   }
 
-  private log(method: string, path: string, status: number, auth: SimRequest["auth"], extra: { orgId?: string; fault?: FaultKind } = {}): void {
+  private log(
+    method: string,
+    path: string,
+    status: number,
+    auth: SimRequest["auth"],
+    extra: { orgId?: string; fault?: FaultKind } = {},
+  ): void {
     this.deps.requests.push({ method, path, status, auth, ...extra, at: new Date().toISOString() });
   }
 
@@ -166,7 +173,9 @@ function drop(req: IncomingMessage): void {
 function splitUrl(raw: string | undefined): { path: string; query: URLSearchParams } {
   const url = raw ?? "/";
   const q = url.indexOf("?");
-  return q < 0 ? { path: url, query: new URLSearchParams() } : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+  return q < 0
+    ? { path: url, query: new URLSearchParams() }
+    : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -82,7 +82,8 @@ export class Store {
 
   addUser(orgIds: string[], email: string, password: string): void {
     if (!email || !password) throw new TypeError("addUser: email and password are required");
-    for (const o of orgIds) if (!this.orgs.has(o)) throw new Error(`addUser: unknown organization ${JSON.stringify(o)}`);
+    for (const o of orgIds)
+      if (!this.orgs.has(o)) throw new Error(`addUser: unknown organization ${JSON.stringify(o)}`);
     const user = this.users.get(email) ?? { email, password, orgIds: [] };
     user.password = password;
     for (const o of orgIds) if (!user.orgIds.includes(o)) user.orgIds.push(o);
@@ -114,7 +115,13 @@ export class Store {
       expireAt: expiryOf(k.createdAt, k.ttl).toISOString(),
       revoked: false,
       activeAt: new Date(k.activeAtMs).toISOString(),
-      token: makeJwt({ iss: "qwilt-simulator", typ: "api-key", org: orgId, kid: keyId, iat: Math.floor(k.createdAt.getTime() / 1000) }),
+      token: makeJwt({
+        iss: "qwilt-simulator",
+        typ: "api-key",
+        org: orgId,
+        kid: keyId,
+        iat: Math.floor(k.createdAt.getTime() / 1000),
+      }),
     };
     this.keyList.push(record);
     this.keysByToken.set(record.token, record);
@@ -146,7 +153,13 @@ export class Store {
 
   createSession(email: string, orgId: string, expiresAtMs: number): SessionRecord {
     const s: SessionRecord = {
-      token: makeJwt({ iss: "qwilt-simulator", typ: "login", sub: email, org: orgId, iat: Math.floor(Date.now() / 1000) }),
+      token: makeJwt({
+        iss: "qwilt-simulator",
+        typ: "login",
+        sub: email,
+        org: orgId,
+        iat: Math.floor(Date.now() / 1000),
+      }),
       email,
       orgId,
       expiresAtMs,

@@ -14,14 +14,22 @@ import {
 } from "../qwilt-api";
 
 const RULES: readonly FieldRule[] = [
-  { field: "name", allowed: `a non-empty string of at most ${MAX_NAME_LENGTH} characters`, valid: isText(MAX_NAME_LENGTH) },
+  {
+    field: "name",
+    allowed: `a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
+    valid: isText(MAX_NAME_LENGTH),
+  },
   {
     field: "description",
     allowed: `a string of at most ${MAX_DESCRIPTION_LENGTH} characters`,
     // null is taken as "no description": clients that serialize an absent field as null are common.
     valid: (v) => v === null || (typeof v === "string" && v.length <= MAX_DESCRIPTION_LENGTH),
   },
-  { field: "ttl", allowed: `a whole number from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}`, valid: isWholeNumber(MIN_TTL_DAYS, MAX_TTL_DAYS) },
+  {
+    field: "ttl",
+    allowed: `a whole number from ${MIN_TTL_DAYS} to ${MAX_TTL_DAYS}`,
+    valid: isWholeNumber(MIN_TTL_DAYS, MAX_TTL_DAYS),
+  },
   { field: "permission", allowed: `one of ${API_PERMISSIONS.join(", ")}`, valid: isOneOf(API_PERMISSIONS) },
 ];
 const REQUIRED = ["name", "ttl", "permission"];

@@ -38,7 +38,9 @@ export function useScriptedClient(defaults: ClientDefaults = {}) {
   };
   const client = (extra: Partial<QwiltClientOptions> = {}): QwiltClient => {
     const own = typeof defaults === "function" ? defaults(server.url) : defaults;
-    return track(new QwiltClient({ credentials: { apiKey: KEY }, usersUrl: server.url, loginUrl: server.url, ...own, ...extra }));
+    return track(
+      new QwiltClient({ credentials: { apiKey: KEY }, usersUrl: server.url, loginUrl: server.url, ...own, ...extra }),
+    );
   };
   return { server, client, track, failure };
 }

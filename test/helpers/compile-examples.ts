@@ -14,7 +14,19 @@ const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 const EXAMPLES_DIR = join(REPO, "examples");
 
 /** Every example, each a Pulumi project of its own. */
-export const EXAMPLES = ["basic", "rotation", "consumer", "consumer/reader", "multi-org", "per-service", "github-actions", "kubernetes", "vault", "esc", "overlap"] as const;
+export const EXAMPLES = [
+  "basic",
+  "rotation",
+  "consumer",
+  "consumer/reader",
+  "multi-org",
+  "per-service",
+  "github-actions",
+  "kubernetes",
+  "vault",
+  "esc",
+  "overlap",
+] as const;
 export type Example = (typeof EXAMPLES)[number];
 
 /** The compiler options `pulumi new typescript` writes. */
@@ -45,7 +57,8 @@ export function run(cmd: string, args: string[], cwd: string, env: Record<string
       cmd,
       args,
       { cwd, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, encoding: "utf8", timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -63,7 +76,11 @@ export function addExamples(project: string, files: string[] = [], examples: rea
     filter: (src) => !/[/\\](node_modules|bin)$/.test(src) && relative(EXAMPLES_DIR, src) !== "tsconfig.json",
   });
   // tsc refuses an empty `files` list, so it is left out when there is nothing but the examples.
-  const tsconfig = { compilerOptions: { ...PULUMI_NEW_TS_OPTIONS, rootDir: "." }, ...(files.length > 0 ? { files } : {}), include: examples.map((e) => `examples/${e}/*.ts`) };
+  const tsconfig = {
+    compilerOptions: { ...PULUMI_NEW_TS_OPTIONS, rootDir: "." },
+    ...(files.length > 0 ? { files } : {}),
+    include: examples.map((e) => `examples/${e}/*.ts`),
+  };
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 4));
 }
 
@@ -73,8 +90,18 @@ export function addExamples(project: string, files: string[] = [], examples: rea
  * it uses, only not the declaration files themselves (the packaging test checks those): a third of
  * the time, for a test that needs the JavaScript.
  */
-export async function compile(project: string, o: { tsconfig?: string; skipLibCheck?: boolean } = {}): Promise<string[]> {
-  const args = [TSC, "-p", o.tsconfig ?? "tsconfig.json", "--pretty", "false", ...(o.skipLibCheck ? ["--skipLibCheck"] : [])];
+export async function compile(
+  project: string,
+  o: { tsconfig?: string; skipLibCheck?: boolean } = {},
+): Promise<string[]> {
+  const args = [
+    TSC,
+    "-p",
+    o.tsconfig ?? "tsconfig.json",
+    "--pretty",
+    "false",
+    ...(o.skipLibCheck ? ["--skipLibCheck"] : []),
+  ];
   const r = await run(process.execPath, args, project);
   return r.stdout.split("\n").filter((l) => / error TS\d+/.test(l));
 }

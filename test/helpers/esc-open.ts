@@ -27,7 +27,8 @@ export function openedStacks(values: unknown): Record<string, string> {
   const walk = (node: unknown) => {
     if (!node || typeof node !== "object") return;
     const open = (node as Record<string, any>)["fn::open::pulumi-stacks"];
-    if (open) for (const [name, s] of Object.entries(open.stacks as Record<string, { stack: string }>)) found[name] = s.stack;
+    if (open)
+      for (const [name, s] of Object.entries(open.stacks as Record<string, { stack: string }>)) found[name] = s.stack;
     Object.values(node).forEach(walk);
   };
   walk(values);
@@ -40,12 +41,14 @@ export function openedStacks(values: unknown): Record<string, string> {
  */
 export function openEnvironment(text: string, stacks: Record<string, Outputs>): Record<string, unknown> {
   const { values } = parseEnvironment(text);
-  const isMapping = (node: unknown): node is Record<string, unknown> => !!node && typeof node === "object" && !Array.isArray(node);
+  const isMapping = (node: unknown): node is Record<string, unknown> =>
+    !!node && typeof node === "object" && !Array.isArray(node);
   const isFunction = (node: Record<string, unknown>) => Object.keys(node).some((k) => k.startsWith("fn::"));
 
   // A path walks the definition while it can, then the value it reached (opened outputs, say).
   const lookup = (path: string): unknown => {
-    if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(path)) throw new Error(`\${${path}}: only dotted property paths are modelled`);
+    if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(path))
+      throw new Error(`\${${path}}: only dotted property paths are modelled`);
     let node: unknown = values;
     let inDefinition = true;
     let secretOnTheWay = false;
@@ -86,7 +89,10 @@ export function openEnvironment(text: string, stacks: Record<string, Outputs>): 
       const opened = (node[fn] as { stacks: Record<string, { stack: string }> }).stacks;
       return Object.fromEntries(
         Object.entries(opened).map(([name, s]) => {
-          if (!stacks[s.stack]) throw new Error(`fn::open::pulumi-stacks: stack ${s.stack} is not given (known: ${Object.keys(stacks).join(", ")})`);
+          if (!stacks[s.stack])
+            throw new Error(
+              `fn::open::pulumi-stacks: stack ${s.stack} is not given (known: ${Object.keys(stacks).join(", ")})`,
+            );
           return [name, stacks[s.stack]];
         }),
       );

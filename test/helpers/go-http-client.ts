@@ -62,7 +62,11 @@ export async function goClientDo(req: GoRequest): Promise<GoResponse> {
 }
 
 /** net/http/client.go `redirectBehavior`: undefined when the status is not followed. */
-function redirectBehavior(method: string, status: number, hasBody: boolean): { method: string; includeBody: boolean } | undefined {
+function redirectBehavior(
+  method: string,
+  status: number,
+  hasBody: boolean,
+): { method: string; includeBody: boolean } | undefined {
   if (status === 301 || status === 302 || status === 303) {
     return { method: method === "GET" || method === "HEAD" ? method : "GET", includeBody: false };
   }
@@ -80,6 +84,11 @@ export function goCookies(res: GoResponse): { name: string; value: string }[] {
     const eq = pair.indexOf("=");
     if (eq <= 0) return [];
     const value = pair.slice(eq + 1).trim();
-    return [{ name: pair.slice(0, eq).trim(), value: value.length > 1 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value }];
+    return [
+      {
+        name: pair.slice(0, eq).trim(),
+        value: value.length > 1 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value,
+      },
+    ];
   });
 }

@@ -40,7 +40,8 @@ export function usePluginFixture(options: PluginFixtureOptions = {}) {
   });
 
   const serialized = (): string => {
-    if (provider === undefined) throw new Error("the serialized provider is not made yet: use it inside a test or a hook");
+    if (provider === undefined)
+      throw new Error("the serialized provider is not made yet: use it inside a test or a hook");
     return provider;
   };
   return {
@@ -48,6 +49,11 @@ export function usePluginFixture(options: PluginFixtureOptions = {}) {
     plugin: lateBound("the plugin", () => plugin),
     provider: serialized,
     /** What the engine sends: the program's args plus the serialized provider. */
-    args: (name: string, a: Record<string, unknown>) => ({ ...options.argDefaults, ...a, __resourceName: name, __provider: serialized() }),
+    args: (name: string, a: Record<string, unknown>) => ({
+      ...options.argDefaults,
+      ...a,
+      __resourceName: name,
+      __provider: serialized(),
+    }),
   };
 }

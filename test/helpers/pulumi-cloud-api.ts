@@ -5,7 +5,12 @@
  * `Authorization: token <token>` (401 otherwise) and `Accept: application/vnd.pulumi+8` (415 otherwise, as
  * the service refuses an API version it does not serve). It counts exports in flight.
  */
-import { startScriptedServer, type RecordedRequest, type ScriptedResponse, type ScriptedServer } from "./scripted-server";
+import {
+  startScriptedServer,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type ScriptedServer,
+} from "./scripted-server";
 
 export interface CloudStack {
   org: string;
@@ -27,13 +32,19 @@ export interface PulumiCloudApi {
   close(): Promise<void>;
 }
 
-export async function startPulumiCloudApi(o: { token: string; pageSize: number; exportDelayMs?: number }): Promise<PulumiCloudApi> {
+export async function startPulumiCloudApi(o: {
+  token: string;
+  pageSize: number;
+  exportDelayMs?: number;
+}): Promise<PulumiCloudApi> {
   const stacks: CloudStack[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const handler = (req: RecordedRequest): ScriptedResponse => {
-    if (req.headers.authorization !== `token ${o.token}`) return { status: 401, body: { code: 401, message: "Unauthorized: No credentials provided or are invalid." } };
-    if (req.headers.accept !== "application/vnd.pulumi+8") return { status: 415, body: { code: 415, message: "unsupported API version" } };
+    if (req.headers.authorization !== `token ${o.token}`)
+      return { status: 401, body: { code: 401, message: "Unauthorized: No credentials provided or are invalid." } };
+    if (req.headers.accept !== "application/vnd.pulumi+8")
+      return { status: 415, body: { code: 415, message: "unsupported API version" } };
     if (req.method === "GET" && req.path === "/api/user/stacks") {
       const org = req.query.get("organization");
       const mine = stacks.filter((s) => org === null || s.org === org);
@@ -42,19 +53,34 @@ export async function startPulumiCloudApi(o: { token: string; pageSize: number; 
       const next = from + o.pageSize < mine.length ? String(from + o.pageSize) : undefined;
       return {
         body: {
-          stacks: page.map((s) => ({ orgName: s.org, projectName: s.project, stackName: s.stack, lastUpdate: 1700000000, resourceCount: 3 })),
+          stacks: page.map((s) => ({
+            orgName: s.org,
+            projectName: s.project,
+            stackName: s.stack,
+            lastUpdate: 1700000000,
+            resourceCount: 3,
+          })),
           ...(next ? { continuationToken: next } : {}),
         },
       };
     }
     const m = /^\/api\/stacks\/([^/]+)\/([^/]+)\/([^/]+)\/export$/.exec(req.path);
-    const found = m && stacks.find((s) => s.org === decodeURIComponent(m[1]!) && s.project === decodeURIComponent(m[2]!) && s.stack === decodeURIComponent(m[3]!));
+    const found =
+      m &&
+      stacks.find(
+        (s) =>
+          s.org === decodeURIComponent(m[1]!) &&
+          s.project === decodeURIComponent(m[2]!) &&
+          s.stack === decodeURIComponent(m[3]!),
+      );
     if (req.method === "GET" && found) {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const delayMs = o.exportDelayMs ?? 0;
       setTimeout(() => inFlight--, delayMs);
-      return found.failWith ? { status: found.failWith, delayMs, body: { code: found.failWith, message: "stack export failed" } } : { delayMs, body: found.export };
+      return found.failWith
+        ? { status: found.failWith, delayMs, body: { code: found.failWith, message: "stack export failed" } }
+        : { delayMs, body: found.export };
     }
     return { status: 404, body: { code: 404, message: `Not Found: ${req.path}` } };
   };

@@ -26,7 +26,10 @@ export function qwiltKeysBin(): string {
 /** A HOME with no Pulumi login in it, so the developer's own never leaks into a test. */
 export const EMPTY_HOME = mkdtempSync(join(tmpdir(), "qwilt-keys-home-"));
 
-export function runCli(args: string[], o: { env?: Record<string, string | undefined>; stdin?: string | Buffer } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  o: { env?: Record<string, string | undefined>; stdin?: string | Buffer } = {},
+): Promise<CliRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME };
   for (const [k, v] of Object.entries(o.env ?? {})) if (v !== undefined) env[k] = v;
   const child = spawn(process.execPath, [qwiltKeysBin(), ...args], { env, stdio: ["pipe", "pipe", "pipe"] });

@@ -68,10 +68,11 @@ export async function startScriptedServer(handler?: Handler): Promise<ScriptedSe
         body: Buffer.concat(chunks).toString("utf8"),
       };
       requests.push(recorded);
-      const answer = current?.(recorded) ?? queue.shift() ?? {
-        status: 599,
-        body: { message: `scripted server: no response queued for ${recorded.method} ${recorded.url}` },
-      };
+      const answer = current?.(recorded) ??
+        queue.shift() ?? {
+          status: 599,
+          body: { message: `scripted server: no response queued for ${recorded.method} ${recorded.url}` },
+        };
       const send = () => {
         if (answer.hang) return;
         if (answer.reset) {

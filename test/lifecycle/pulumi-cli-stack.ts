@@ -24,7 +24,11 @@ export class PulumiCliStack implements LifecycleStack {
   #created = false;
 
   /** `env` carries the provider's credentials (QWILT_API_KEY, QWILT_USERS_URL, ...): the plugin inherits the CLI's environment. */
-  constructor(readonly projectDir: string, readonly env: Record<string, string>, readonly stack = "dev") {}
+  constructor(
+    readonly projectDir: string,
+    readonly env: Record<string, string>,
+    readonly stack = "dev",
+  ) {}
 
   up() {
     return this.#op(["up", "--yes", "--skip-preview"]);
@@ -76,7 +80,11 @@ export class PulumiCliStack implements LifecycleStack {
     }
     for (const [k, v] of Object.entries(this.config)) await this.#must(["config", "set", k, v, "--stack", this.stack]);
     const r = await this.#pulumi([...args, "--stack", this.stack, "--non-interactive"]);
-    return { ok: r.status === 0, errors: r.status === 0 ? [] : [r.output.trim().split("\n").slice(-10).join("\n")], output: r.output };
+    return {
+      ok: r.status === 0,
+      errors: r.status === 0 ? [] : [r.output.trim().split("\n").slice(-10).join("\n")],
+      output: r.output,
+    };
   }
 
   async #must(args: string[]) {

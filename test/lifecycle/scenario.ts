@@ -7,7 +7,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, inject } from "vitest";
-import { startSimulator, type SimKey, type SimRequest, type Simulator, type SimulatorOptions } from "../../sdk/simulator";
+import {
+  startSimulator,
+  type SimKey,
+  type SimRequest,
+  type Simulator,
+  type SimulatorOptions,
+} from "../../sdk/simulator";
 import { makePackedProject, removeProject } from "../helpers/packed-project";
 import type { PluginCall, ProviderOp, Step } from "./harness/engine.js";
 import type { LogEntry } from "./harness/engine-service.js";
@@ -63,7 +69,12 @@ export class Scenario {
   /** `credentials` replaces the simulator's bootstrap API key, e.g. with its user's username and password (harness only). */
   static async open(
     folder: string,
-    o: { driver?: "harness" | "pulumi"; simulator?: SimulatorOptions; label?: string; credentials?: (sim: Simulator) => Record<string, string> } = {},
+    o: {
+      driver?: "harness" | "pulumi";
+      simulator?: SimulatorOptions;
+      label?: string;
+      credentials?: (sim: Simulator) => Record<string, string>;
+    } = {},
   ): Promise<Scenario> {
     const sim = await startSimulator(o.simulator);
     const projectDir = makePackedProject(inject("tarball"), `lifecycle-${folder}`);
@@ -71,20 +82,35 @@ export class Scenario {
     installProgram(join(SCENARIOS_DIR, folder), projectDir);
     const stack =
       o.driver === "pulumi"
-        ? new PulumiCliStack(projectDir, { QWILT_API_KEY: sim.bootstrapKey, QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url })
-        : new HarnessStack({ projectDir, providerConfig: { ...(o.credentials?.(sim) ?? { "qwilt:apiKey": sim.bootstrapKey }), "qwilt:usersUrl": sim.url, "qwilt:loginUrl": sim.url } });
+        ? new PulumiCliStack(projectDir, {
+            QWILT_API_KEY: sim.bootstrapKey,
+            QWILT_USERS_URL: sim.url,
+            QWILT_LOGIN_URL: sim.url,
+          })
+        : new HarnessStack({
+            projectDir,
+            providerConfig: {
+              ...(o.credentials?.(sim) ?? { "qwilt:apiKey": sim.bootstrapKey }),
+              "qwilt:usersUrl": sim.url,
+              "qwilt:loginUrl": sim.url,
+            },
+          });
     return new Scenario(o.label ?? folder, sim, projectDir, stack);
   }
 
   /** Runs one step, records the API calls it made, and returns the run with them. */
-  async step<R extends Run>(label: string, run: (stack: LifecycleStack) => Promise<R>): Promise<R & { api: SimRequest[] }> {
+  async step<R extends Run>(
+    label: string,
+    run: (stack: LifecycleStack) => Promise<R>,
+  ): Promise<R & { api: SimRequest[] }> {
     const from = this.sim.requests.length;
     const result = await run(this.stack);
     const api = this.sim.requests.slice(from);
     apiCallLog.push({ label: `${this.name}: ${label}`, requests: api });
     // Whatever happened, no key was printed.
     for (const r of await this.resources()) {
-      if (typeof reveal(r.outputs.key) === "string") expect(result.output.includes(reveal(r.outputs.key)), `${label} printed a key`).toBe(false);
+      if (typeof reveal(r.outputs.key) === "string")
+        expect(result.output.includes(reveal(r.outputs.key)), `${label} printed a key`).toBe(false);
     }
     return Object.assign(result, { api });
   }
@@ -154,7 +180,11 @@ export class Scenario {
 }
 
 /** Opens a scenario through the harness, runs the body, and always cleans up. */
-export async function harnessScenario(folder: string, body: (s: Scenario) => Promise<void>, o: Omit<Parameters<typeof Scenario.open>[1] & {}, "driver"> = {}) {
+export async function harnessScenario(
+  folder: string,
+  body: (s: Scenario) => Promise<void>,
+  o: Omit<Parameters<typeof Scenario.open>[1] & {}, "driver"> = {},
+) {
   const s = await Scenario.open(folder, { driver: "harness", ...o });
   try {
     await body(s);
@@ -169,4 +199,6 @@ export async function harnessScenario(folder: string, body: (s: Scenario) => Pro
  * depend on each other are asserted apart.
  */
 export const stepsOf = (run: { steps?: Step[] }, names?: string[]) =>
-  run.steps!.filter((s) => !names || names.includes(s.name)).map((s) => (s.replaces ? [s.op, s.name, s.replaces] : [s.op, s.name]));
+  run
+    .steps!.filter((s) => !names || names.includes(s.name))
+    .map((s) => (s.replaces ? [s.op, s.name, s.replaces] : [s.op, s.name]));

@@ -41,7 +41,9 @@ export async function firstUp(s: Scenario) {
     [API_KEY_TYPE, "deployer"],
     [API_KEY_TYPE, "reporting"],
   ]);
-  expect(resources.findIndex(([, name]) => name === "deployer-ci")).toBeGreaterThan(resources.findIndex(([, name]) => name === "deployer"));
+  expect(resources.findIndex(([, name]) => name === "deployer-ci")).toBeGreaterThan(
+    resources.findIndex(([, name]) => name === "deployer"),
+  );
   const reporting = (await s.resource("reporting")).outputs;
   const deployer = await s.resource("deployer");
   expect(reporting.name).toMatch(/^reporting-[0-9a-f]{7}$/);

@@ -76,129 +76,139 @@ function step(name: string, body: () => Promise<void>) {
 async function up(): Promise<Run> {
   const run = await stack.up();
   for (const r of stack.state().resources) {
-    if (isSecret(r.outputs.key)) expect(run.output.includes(reveal(r.outputs.key)), "the run printed a key").toBe(false);
+    if (isSecret(r.outputs.key))
+      expect(run.output.includes(reveal(r.outputs.key)), "the run printed a key").toBe(false);
   }
   return run;
 }
 
-describe.skipIf(!LIVE)(`live lifecycle against ${process.env.QWILT_USERS_URL || "the default Qwilt API"} (run ${runId})`, () => {
-  beforeAll(() => {
-    const connection = liveConnection(process.env);
-    for (const w of connection.warnings) say(`note: ${w}`);
-    client = connection.client;
-    projectDir = makePackedProject(inject("tarball"), "qwilt-live-acceptance");
-    installProgram(join(__dirname, "program"), projectDir);
-    stack = new HarnessStack({ projectDir, stack: `live-${runId}`, providerConfig: providerConfig(connection.resolved) });
-    stack.config = { namePrefix: prefix, runId, rotation: "1" };
-    say(`keys of this run are named ${prefix}*`);
-  });
+describe.skipIf(!LIVE)(
+  `live lifecycle against ${process.env.QWILT_USERS_URL || "the default Qwilt API"} (run ${runId})`,
+  () => {
+    beforeAll(() => {
+      const connection = liveConnection(process.env);
+      for (const w of connection.warnings) say(`note: ${w}`);
+      client = connection.client;
+      projectDir = makePackedProject(inject("tarball"), "qwilt-live-acceptance");
+      installProgram(join(__dirname, "program"), projectDir);
+      stack = new HarnessStack({
+        projectDir,
+        stack: `live-${runId}`,
+        providerConfig: providerConfig(connection.resolved),
+      });
+      stack.config = { namePrefix: prefix, runId, rotation: "1" };
+      say(`keys of this run are named ${prefix}*`);
+    });
 
-  afterAll(async () => {
-    // Whatever happened above: no key of this run stays live.
-    try {
-      if (!client) return;
-      const report = await revokeWhere(client, ofThisRun, (line) => say(`cleanup: ${line}`));
-      say(`cleanup: ${report.revoked.length} revoked, ${report.gone.length} already gone, ${report.failed.length} could not be revoked`);
-      if (report.failed.length > 0) {
-        throw new Error(
-          `live cleanup left ${report.failed.length} key(s): ${report.failed.map((f) => `keyId ${f.key.keyId} "${f.key.name}" (expires ${f.key.expiresAt})`).join(", ")}; ` +
-            "they expire within a day; `npm run test:live -- --sweep` revokes them once they are an hour old",
+    afterAll(async () => {
+      // Whatever happened above: no key of this run stays live.
+      try {
+        if (!client) return;
+        const report = await revokeWhere(client, ofThisRun, (line) => say(`cleanup: ${line}`));
+        say(
+          `cleanup: ${report.revoked.length} revoked, ${report.gone.length} already gone, ${report.failed.length} could not be revoked`,
         );
+        if (report.failed.length > 0) {
+          throw new Error(
+            `live cleanup left ${report.failed.length} key(s): ${report.failed.map((f) => `keyId ${f.key.keyId} "${f.key.name}" (expires ${f.key.expiresAt})`).join(", ")}; ` +
+              "they expire within a day; `npm run test:live -- --sweep` revokes them once they are an hour old",
+          );
+        }
+      } finally {
+        await client?.close();
+        if (projectDir) removeProject(projectDir);
       }
-    } finally {
-      await client?.close();
-      if (projectDir) removeProject(projectDir);
-    }
-  });
+    });
 
-  step("up creates a viewer key for one day and waits until it works", async () => {
-    const run = await up();
-    expectOk(run);
-    expect(ops(run)).toEqual([["create", "main"]]);
-    const { outputs } = resource("main")!;
-    expect(outputs.name).toMatch(new RegExp(`^${prefix}main-[0-9a-f]{7}$`));
-    const info = await listed(outputs.keyId);
-    expect(info).toMatchObject({ keyId: outputs.keyId, name: outputs.name, permission: "viewer", ttlDays: 1 });
-    expect(Date.parse(info!.expiresAt) - Date.parse(info!.createdAt)).toBe(DAY_MS);
-    expect(info!.description).toContain(`run ${runId}`);
-    // The up waited for activation: the key works now, at once.
-    expect(await client.isKeyActive(keyOf("main"))).toBe(true);
-  });
+    step("up creates a viewer key for one day and waits until it works", async () => {
+      const run = await up();
+      expectOk(run);
+      expect(ops(run)).toEqual([["create", "main"]]);
+      const { outputs } = resource("main")!;
+      expect(outputs.name).toMatch(new RegExp(`^${prefix}main-[0-9a-f]{7}$`));
+      const info = await listed(outputs.keyId);
+      expect(info).toMatchObject({ keyId: outputs.keyId, name: outputs.name, permission: "viewer", ttlDays: 1 });
+      expect(Date.parse(info!.expiresAt) - Date.parse(info!.createdAt)).toBe(DAY_MS);
+      expect(info!.description).toContain(`run ${runId}`);
+      // The up waited for activation: the key works now, at once.
+      expect(await client.isKeyActive(keyOf("main"))).toBe(true);
+    });
 
-  step("a second up with nothing changed changes nothing", async () => {
-    const before = resource("main")!.outputs.keyId;
-    const run = await up();
-    expectOk(run);
-    expect(ops(run)).toEqual([["same", "main"]]);
-    expect(resource("main")!.outputs.keyId).toBe(before);
-    expect(await listed(before)).toBeDefined();
-  });
+    step("a second up with nothing changed changes nothing", async () => {
+      const before = resource("main")!.outputs.keyId;
+      const run = await up();
+      expectOk(run);
+      expect(ops(run)).toEqual([["same", "main"]]);
+      expect(resource("main")!.outputs.keyId).toBe(before);
+      expect(await listed(before)).toBeDefined();
+    });
 
-  step("a changed description replaces the key: the new one works before the old one is revoked", async () => {
-    const old = resource("main")!.outputs;
-    stack.config.rotation = "2";
-    const run = await up();
-    expectOk(run);
-    expect(ops(run)).toEqual([
-      ["create-replacement", "main"],
-      ["delete-replaced", "main"],
-    ]);
-    const now = resource("main")!.outputs;
-    expect(now.keyId).not.toBe(old.keyId);
-    expect(now.name).not.toBe(old.name);
-    expect(now.name.startsWith(`${prefix}main-`)).toBe(true);
-    expect(await client.isKeyActive(keyOf("main"))).toBe(true);
-    expect(await client.getKey(old.keyId)).toBeUndefined();
-    expect(await listed(old.keyId)).toBeUndefined();
-  });
+    step("a changed description replaces the key: the new one works before the old one is revoked", async () => {
+      const old = resource("main")!.outputs;
+      stack.config.rotation = "2";
+      const run = await up();
+      expectOk(run);
+      expect(ops(run)).toEqual([
+        ["create-replacement", "main"],
+        ["delete-replaced", "main"],
+      ]);
+      const now = resource("main")!.outputs;
+      expect(now.keyId).not.toBe(old.keyId);
+      expect(now.name).not.toBe(old.name);
+      expect(now.name.startsWith(`${prefix}main-`)).toBe(true);
+      expect(await client.isKeyActive(keyOf("main"))).toBe(true);
+      expect(await client.getKey(old.keyId)).toBeUndefined();
+      expect(await listed(old.keyId)).toBeUndefined();
+    });
 
-  step("a key revoked out of band: refresh drops it, and the next up makes a new one", async () => {
-    const revoked = resource("main")!.outputs.keyId;
-    expect(await client.revokeKey(revoked)).toBe(true); // as a person would, in the web UI
-    const refresh = await stack.refresh();
-    expectOk(refresh);
-    expect(resource("main")).toBeUndefined();
-    const run = await up();
-    expectOk(run);
-    expect(ops(run)).toEqual([["create", "main"]]);
-    const now = resource("main")!.outputs;
-    expect(now.keyId).not.toBe(revoked);
-    expect(await client.isKeyActive(keyOf("main"))).toBe(true);
-  });
+    step("a key revoked out of band: refresh drops it, and the next up makes a new one", async () => {
+      const revoked = resource("main")!.outputs.keyId;
+      expect(await client.revokeKey(revoked)).toBe(true); // as a person would, in the web UI
+      const refresh = await stack.refresh();
+      expectOk(refresh);
+      expect(resource("main")).toBeUndefined();
+      const run = await up();
+      expectOk(run);
+      expect(ops(run)).toEqual([["create", "main"]]);
+      const now = resource("main")!.outputs;
+      expect(now.keyId).not.toBe(revoked);
+      expect(await client.isKeyActive(keyOf("main"))).toBe(true);
+    });
 
-  step("revokeOnDelete: false leaves the key live when it leaves the program; the run revokes it", async () => {
-    stack.config.lingering = "true";
-    const made = await up();
-    expectOk(made);
-    expect(ops(made)).toEqual([
-      ["same", "main"],
-      ["create", "lingering"],
-    ]);
-    const lingering = resource("lingering")!.outputs;
-    delete stack.config.lingering;
-    const dropped = await up();
-    expectOk(dropped);
-    expect(ops(dropped)).toEqual([
-      ["same", "main"],
-      ["delete", "lingering"],
-    ]);
-    expect(resource("lingering")).toBeUndefined();
-    // Pulumi forgot it; Qwilt did not.
-    expect(await listed(lingering.keyId)).toMatchObject({ name: lingering.name });
-    expect(await client.revokeKey(lingering.keyId)).toBe(true);
-    expect(await client.getKey(lingering.keyId)).toBeUndefined();
-  });
+    step("revokeOnDelete: false leaves the key live when it leaves the program; the run revokes it", async () => {
+      stack.config.lingering = "true";
+      const made = await up();
+      expectOk(made);
+      expect(ops(made)).toEqual([
+        ["same", "main"],
+        ["create", "lingering"],
+      ]);
+      const lingering = resource("lingering")!.outputs;
+      delete stack.config.lingering;
+      const dropped = await up();
+      expectOk(dropped);
+      expect(ops(dropped)).toEqual([
+        ["same", "main"],
+        ["delete", "lingering"],
+      ]);
+      expect(resource("lingering")).toBeUndefined();
+      // Pulumi forgot it; Qwilt did not.
+      expect(await listed(lingering.keyId)).toMatchObject({ name: lingering.name });
+      expect(await client.revokeKey(lingering.keyId)).toBe(true);
+      expect(await client.getKey(lingering.keyId)).toBeUndefined();
+    });
 
-  step("destroy revokes the key, and nothing of this run is left", async () => {
-    const last = resource("main")!.outputs.keyId;
-    const run = await stack.destroy();
-    expectOk(run);
-    expect(ops(run)).toEqual([["delete", "main"]]);
-    expect(stack.state().resources).toEqual([]);
-    expect(await client.getKey(last)).toBeUndefined();
-    expect((await client.listKeys()).filter(ofThisRun)).toEqual([]);
-  });
-});
+    step("destroy revokes the key, and nothing of this run is left", async () => {
+      const last = resource("main")!.outputs.keyId;
+      const run = await stack.destroy();
+      expectOk(run);
+      expect(ops(run)).toEqual([["delete", "main"]]);
+      expect(stack.state().resources).toEqual([]);
+      expect(await client.getKey(last)).toBeUndefined();
+      expect((await client.listKeys()).filter(ofThisRun)).toEqual([]);
+    });
+  },
+);
 
 if (!LIVE) {
   it.skip("live lifecycle: QWILT_LIVE is not 1 (run `npm run test:live`, which says what it needs)", () => {});

@@ -46,7 +46,8 @@ export class PulumiCloudClient {
       if (!Array.isArray(list)) throw new Error('GET /api/user/stacks: unexpected answer (no "stacks" list)');
       for (const s of list) {
         const { orgName, projectName, stackName } = (s ?? {}) as Record<string, unknown>;
-        if (typeof orgName === "string" && typeof projectName === "string" && typeof stackName === "string") stacks.push({ orgName, projectName, stackName });
+        if (typeof orgName === "string" && typeof projectName === "string" && typeof stackName === "string")
+          stacks.push({ orgName, projectName, stackName });
       }
       const next = (body as { continuationToken?: unknown }).continuationToken;
       if (typeof next !== "string" || next === "") return stacks;
@@ -75,10 +76,16 @@ export class PulumiCloudClient {
         baseUrl: this.#login.apiUrl,
         path,
         query,
-        headers: { authorization: `token ${this.#login.token}`, accept: "application/vnd.pulumi+8", "content-type": "application/json" },
+        headers: {
+          authorization: `token ${this.#login.token}`,
+          accept: "application/vnd.pulumi+8",
+          "content-type": "application/json",
+        },
       });
     } catch (error) {
-      throw error instanceof QwiltError ? new Error(`${error.describe()}${this.#advice(error.status)}`, { cause: error }) : error;
+      throw error instanceof QwiltError
+        ? new Error(`${error.describe()}${this.#advice(error.status)}`, { cause: error })
+        : error;
     }
     try {
       return JSON.parse(res.text);
@@ -88,8 +95,10 @@ export class PulumiCloudClient {
   }
 
   #advice(status: number | undefined): string {
-    if (status === 401) return ` (the Pulumi access token from ${this.#login.tokenSource} was refused: set PULUMI_ACCESS_TOKEN or run \`pulumi login\`)`;
-    if (status === 403 || status === 404) return " (check the organization's name, and that the token's user may read its stacks)";
+    if (status === 401)
+      return ` (the Pulumi access token from ${this.#login.tokenSource} was refused: set PULUMI_ACCESS_TOKEN or run \`pulumi login\`)`;
+    if (status === 403 || status === 404)
+      return " (check the organization's name, and that the token's user may read its stacks)";
     return "";
   }
 }

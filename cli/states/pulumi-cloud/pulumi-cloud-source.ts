@@ -13,7 +13,11 @@ import { pulumiLogin } from "./pulumi-login";
 /** Exports in flight at once: quick for hundreds of stacks, gentle on the service. */
 export const EXPORT_CONCURRENCY = 8;
 
-export async function readPulumiCloud(organization: string, env: NodeJS.ProcessEnv, userAgent: string): Promise<SourceResult> {
+export async function readPulumiCloud(
+  organization: string,
+  env: NodeJS.ProcessEnv,
+  userAgent: string,
+): Promise<SourceResult> {
   const source = `pulumi-cloud://${organization}`;
   const client = new PulumiCloudClient(pulumiLogin(env, source), { userAgent });
   try {
@@ -25,7 +29,12 @@ export async function readPulumiCloud(organization: string, env: NodeJS.ProcessE
       try {
         return { stack: stackKeys(name, deploymentOf(await client.exportStack(s)), s.orgName) };
       } catch (error) {
-        return { failure: { stack: name, reason: error instanceof StateFormatError ? `its export ${error.message}` : messageOf(error) } };
+        return {
+          failure: {
+            stack: name,
+            reason: error instanceof StateFormatError ? `its export ${error.message}` : messageOf(error),
+          },
+        };
       }
     });
     return collect(outcomes);

@@ -26,7 +26,10 @@ export function pulumiLogin(env: NodeJS.ProcessEnv, source: string): PulumiLogin
   const apiUrl = apiUrlOf(env);
   const fromEnv = envValue(env, "PULUMI_ACCESS_TOKEN");
   if (fromEnv) return { apiUrl, token: fromEnv.trim(), tokenSource: "PULUMI_ACCESS_TOKEN" };
-  const file = join(envValue(env, "PULUMI_HOME") ?? join(envValue(env, "HOME") ?? homedir(), ".pulumi"), "credentials.json");
+  const file = join(
+    envValue(env, "PULUMI_HOME") ?? join(envValue(env, "HOME") ?? homedir(), ".pulumi"),
+    "credentials.json",
+  );
   const stored = storedToken(file, apiUrl, envValue(env, "PULUMI_BACKEND_URL"));
   if (stored) return { apiUrl, token: stored, tokenSource: file };
   throw new UsageError(
@@ -42,11 +45,18 @@ function apiUrlOf(env: NodeJS.ProcessEnv): string {
   try {
     url = new URL(backend);
   } catch {
-    throw new UsageError("PULUMI_BACKEND_URL", `PULUMI_BACKEND_URL is not a valid URL (got ${JSON.stringify(backend.slice(0, 80))})`);
+    throw new UsageError(
+      "PULUMI_BACKEND_URL",
+      `PULUMI_BACKEND_URL is not a valid URL (got ${JSON.stringify(backend.slice(0, 80))})`,
+    );
   }
-  if (url.username || url.password) throw new UsageError("PULUMI_BACKEND_URL", "PULUMI_BACKEND_URL must not contain a username or password");
+  if (url.username || url.password)
+    throw new UsageError("PULUMI_BACKEND_URL", "PULUMI_BACKEND_URL must not contain a username or password");
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new UsageError("PULUMI_BACKEND_URL", `PULUMI_BACKEND_URL: https is required except for loopback hosts (127.0.0.0/8, ::1, localhost); got ${url.origin}`);
+    throw new UsageError(
+      "PULUMI_BACKEND_URL",
+      `PULUMI_BACKEND_URL: https is required except for loopback hosts (127.0.0.0/8, ::1, localhost); got ${url.origin}`,
+    );
   }
   const base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   return CONSOLE_URLS[base] ?? base;
@@ -63,7 +73,12 @@ function storedToken(file: string, apiUrl: string, backend: string | undefined):
   const tokens = (parsed as { accessTokens?: unknown } | null)?.accessTokens;
   if (!tokens || typeof tokens !== "object") return undefined;
   const t = tokens as Record<string, unknown>;
-  for (const key of [apiUrl, `${apiUrl}/`, backend, ...Object.keys(CONSOLE_URLS).filter((k) => CONSOLE_URLS[k] === apiUrl)]) {
+  for (const key of [
+    apiUrl,
+    `${apiUrl}/`,
+    backend,
+    ...Object.keys(CONSOLE_URLS).filter((k) => CONSOLE_URLS[k] === apiUrl),
+  ]) {
     const value = key === undefined ? undefined : t[key];
     if (typeof value === "string" && value.trim()) return value.trim();
   }

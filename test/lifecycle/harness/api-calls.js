@@ -65,7 +65,12 @@ function sortEndpoints(endpoints) {
  */
 function callTable(rows) {
   const endpoints = sortEndpoints([...new Set(rows.flatMap((r) => r.requests.map(endpointOf)))]);
-  const header = ["", "step", ...endpoints.map((e) => `${e.replace(API_KEYS, "api-keys")}${isWrite(e) ? " *" : ""}`), "writes"];
+  const header = [
+    "",
+    "step",
+    ...endpoints.map((e) => `${e.replace(API_KEYS, "api-keys")}${isWrite(e) ? " *" : ""}`),
+    "writes",
+  ];
   const body = rows.map((row) => {
     const cells = endpoints.map((e) => {
       const hits = row.requests.filter((r) => endpointOf(r) === e);
@@ -78,7 +83,11 @@ function callTable(rows) {
     return [writes > 0 ? ">" : "", row.label, ...cells, String(writes)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (/** @type {string[]} */ cells) => cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ").trimEnd();
+  const line = (/** @type {string[]} */ cells) =>
+    cells
+      .map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join(" | ")
+      .trimEnd();
   const rule = widths.map((w) => "-".repeat(w)).join("-+-");
   return [line(header), rule, ...body.map(line)].join("\n");
 }

@@ -42,7 +42,11 @@ async function startEngineService(o = {}) {
     log(/** @type {grpc.ServerUnaryCall<any, any>} */ call, /** @type {grpc.sendUnaryData<any>} */ callback) {
       const req = call.request;
       const severity = SEVERITIES[req.getSeverity()];
-      if (!severity) return callback({ code: grpc.status.INVALID_ARGUMENT, details: `Unrecognized logging severity: ${req.getSeverity()}` });
+      if (!severity)
+        return callback({
+          code: grpc.status.INVALID_ARGUMENT,
+          details: `Unrecognized logging severity: ${req.getSeverity()}`,
+        });
       /** @type {LogEntry} */
       const entry = { severity, message: req.getMessage(), urn: req.getUrn(), ephemeral: req.getEphemeral() };
       logs.push(entry);
@@ -54,7 +58,10 @@ async function startEngineService(o = {}) {
       res.setUrn(rootUrn);
       callback(null, res);
     },
-    setRootResource(/** @type {grpc.ServerUnaryCall<any, any>} */ call, /** @type {grpc.sendUnaryData<any>} */ callback) {
+    setRootResource(
+      /** @type {grpc.ServerUnaryCall<any, any>} */ call,
+      /** @type {grpc.sendUnaryData<any>} */ callback,
+    ) {
       rootUrn = call.request.getUrn();
       callback(null, new enginepb.SetRootResourceResponse());
     },
@@ -62,7 +69,9 @@ async function startEngineService(o = {}) {
     requirePulumiVersion: unimplemented,
   });
   const port = await new Promise((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return {
     address: `127.0.0.1:${port}`,
@@ -72,7 +81,11 @@ async function startEngineService(o = {}) {
     async close() {
       await new Promise((resolve) => server.tryShutdown(() => resolve(undefined)));
       const outputDir = process.env.QWILT_PLUGIN_OUTPUT_DIR;
-      if (outputDir && logs.length > 0) appendFileSync(join(outputDir, `engine-log-${process.pid}-${port}.log`), logs.map((l) => `${l.severity}: ${l.message}\n`).join(""));
+      if (outputDir && logs.length > 0)
+        appendFileSync(
+          join(outputDir, `engine-log-${process.pid}-${port}.log`),
+          logs.map((l) => `${l.severity}: ${l.message}\n`).join(""),
+        );
     },
   };
 }

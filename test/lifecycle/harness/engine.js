@@ -180,7 +180,12 @@ class Engine {
   /** @returns {StackState} */
   snapshot() {
     const resources = [...this.#done, ...this.#base.filter((r) => !this.#consumed.has(r))];
-    return { version: 1, ...(this.#provider ? { defaultProvider: this.#provider } : {}), resources, outputs: this.#outputs };
+    return {
+      version: 1,
+      ...(this.#provider ? { defaultProvider: this.#provider } : {}),
+      resources,
+      outputs: this.#outputs,
+    };
   }
 
   /**
@@ -193,7 +198,11 @@ class Engine {
     // Components (and the root stack) are not the provider's business: their inputs are their outputs.
     if (!r.custom) return Promise.resolve({ id: "", outputs: r.inputs });
     if (!DYNAMIC.test(r.type) && !this.#serves(r.type)) {
-      return Promise.reject(new Error(`${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*) and the package resources a packageProviders module serves`));
+      return Promise.reject(
+        new Error(
+          `${r.urn}: the harness drives only dynamic resources (pulumi-nodejs:dynamic:*) and the package resources a packageProviders module serves`,
+        ),
+      );
     }
     this.#registered.add(r.urn);
     const decided = this.#generator.then(() => {
@@ -219,7 +228,9 @@ class Engine {
   async finish(programOk) {
     await this.#settled();
     if (this.failures.length > 0 || !programOk) return;
-    const doomed = this.snapshot().resources.filter((r) => r.delete || this.#replaced.has(r) || !this.#registered.has(r.urn));
+    const doomed = this.snapshot().resources.filter(
+      (r) => r.delete || this.#replaced.has(r) || !this.#registered.has(r.urn),
+    );
     if (doomed.length > 0) await this.#useProvider("state");
     if (!(await this.#deleteAll(doomed))) return;
     this.failures.push(...this.#policyFailures);
@@ -239,7 +250,9 @@ class Engine {
     // Dependencies on resources the refresh dropped go (rebuildBaseState).
     this.#base = this.#base.filter((r) => !this.#consumed.has(r));
     const left = new Set(this.#base.map((r) => r.urn));
-    this.#base = this.#base.map((r) => (r.dependencies.every((d) => left.has(d)) ? r : { ...r, dependencies: r.dependencies.filter((d) => left.has(d)) }));
+    this.#base = this.#base.map((r) =>
+      r.dependencies.every((d) => left.has(d)) ? r : { ...r, dependencies: r.dependencies.filter((d) => left.has(d)) },
+    );
     this.#commit();
   }
 
@@ -256,7 +269,8 @@ class Engine {
 
   /** @param {string} urn */
   #throwIfCancelled(urn) {
-    if (this.failures.length > 0) throw new Error(`${nameOf(urn)}: not started: the deployment stopped after an earlier failure`);
+    if (this.failures.length > 0)
+      throw new Error(`${nameOf(urn)}: not started: the deployment stopped after an earlier failure`);
   }
 
   /** @param {Promise<unknown>} p */
@@ -315,7 +329,9 @@ class Engine {
     await this.#analyze(r, checked);
     if (!old) return () => this.#create(r, checked, "create");
 
-    const diff = await this.#call("Diff", r.urn, unknownNames(checked).sort(), () => this.#plugin.diff(r.urn, old.id, reveal(old.outputs), checked)).catch((err) => {
+    const diff = await this.#call("Diff", r.urn, unknownNames(checked).sort(), () =>
+      this.#plugin.diff(r.urn, old.id, reveal(old.outputs), checked),
+    ).catch((err) => {
       throw this.#fail("diff", r.urn, err);
     });
     if (diff.replaces.length > 0) {
@@ -331,7 +347,12 @@ class Engine {
     const changed = diff.changes === "some" || (diff.changes === "unknown" && !sameValue(reveal(old.inputs), checked));
     if (changed || old.initErrors) return () => this.#update(r, old, checked);
     return async () => {
-      if (!this.#preview) this.#supersede(old, { ...old, inputs: markSecret(checked, secretNames(r.inputs)), dependencies: r.dependencies });
+      if (!this.#preview)
+        this.#supersede(old, {
+          ...old,
+          inputs: markSecret(checked, secretNames(r.inputs)),
+          dependencies: r.dependencies,
+        });
       this.#record("same", r.urn);
       return { id: old.id, outputs: old.outputs };
     };
@@ -339,7 +360,9 @@ class Engine {
 
   /** @param {string} urn @param {Props} olds @param {Props} news */
   async #check(urn, olds, news) {
-    const res = await this.#call("Check", urn, unknownNames(news).sort(), () => this.#plugin.check(urn, olds, news)).catch((err) => {
+    const res = await this.#call("Check", urn, unknownNames(news).sort(), () =>
+      this.#plugin.check(urn, olds, news),
+    ).catch((err) => {
       throw this.#fail("check", urn, err);
     });
     if (res.failures.length > 0) {
@@ -376,7 +399,8 @@ class Engine {
     const diff = replacing ? displayDiff(replacing.inputs, inputs) : undefined;
     const pendingDelete = why && !why.deleteBeforeReplace ? replacing : undefined;
     // A preview Create returns the inputs: every other output is unknown to the program.
-    if (this.#preview) return this.#markReplaced(pendingDelete), this.#record(op, r.urn, why, diff), { id: "", outputs: inputs };
+    if (this.#preview)
+      return (this.#markReplaced(pendingDelete), this.#record(op, r.urn, why, diff), { id: "", outputs: inputs });
     /** @param {string} id @param {Props} properties @param {string[]} [initErrors] @returns {StateResource} */
     const made = (id, properties, initErrors) => ({
       urn: r.urn,
@@ -412,15 +436,23 @@ class Engine {
     const inputs = markSecret(checked, secretNames(r.inputs));
     const diff = displayDiff(old.inputs, inputs);
     // A preview Update returns the new inputs: every other output is unknown to the program.
-    if (this.#preview) return this.#record("update", r.urn, undefined, diff), { id: old.id, outputs: inputs };
+    if (this.#preview) return (this.#record("update", r.urn, undefined, diff), { id: old.id, outputs: inputs });
     const secretOutputs = [...secretNames(r.inputs), ...r.additionalSecretOutputs];
     /** @param {Props} withInputs @param {Props} properties @param {string[]} [initErrors] @returns {StateResource} */
     const updated = (withInputs, properties, initErrors) => {
       const { initErrors: _, ...rest } = old;
-      return { ...rest, inputs: withInputs, outputs: markSecret(properties, secretOutputs), dependencies: r.dependencies, ...(initErrors ? { initErrors } : {}) };
+      return {
+        ...rest,
+        inputs: withInputs,
+        outputs: markSecret(properties, secretOutputs),
+        dependencies: r.dependencies,
+        ...(initErrors ? { initErrors } : {}),
+      };
     };
     try {
-      const res = await this.#call("Update", r.urn, [], () => this.#plugin.update(r.urn, old.id, reveal(old.outputs), checked));
+      const res = await this.#call("Update", r.urn, [], () =>
+        this.#plugin.update(r.urn, old.id, reveal(old.outputs), checked),
+      );
       const resource = updated(inputs, res.properties);
       this.#supersede(old, resource);
       this.#record("update", r.urn, undefined, diff);
@@ -436,7 +468,9 @@ class Engine {
   /** @param {StateResource} old */
   async #refreshOne(old) {
     try {
-      const res = await this.#call("Read", old.urn, [], () => this.#plugin.read(old.urn, old.id, reveal(old.outputs), reveal(old.inputs)));
+      const res = await this.#call("Read", old.urn, [], () =>
+        this.#plugin.read(old.urn, old.id, reveal(old.outputs), reveal(old.inputs)),
+      );
       if (!res.id) {
         this.#consumed.add(old);
         this.#commit();
@@ -446,12 +480,18 @@ class Engine {
       const outputs = markSecret(res.properties, [...secretNames(old.outputs), ...old.additionalSecretOutputs]);
       const inputs = Object.keys(res.inputs).length > 0 ? markSecret(res.inputs, secretNames(old.inputs)) : old.inputs;
       // What the next up would do with the resource as read: olds = the read outputs, news = the inputs in the state.
-      const diff = await this.#call("Diff", old.urn, [], () => this.#plugin.diff(old.urn, res.id, reveal(outputs), reveal(old.inputs)));
-      const changed = diff.changes === "some" || (diff.changes === "unknown" && !sameValue(reveal(inputs), reveal(old.inputs)));
+      const diff = await this.#call("Diff", old.urn, [], () =>
+        this.#plugin.diff(old.urn, res.id, reveal(outputs), reveal(old.inputs)),
+      );
+      const changed =
+        diff.changes === "some" || (diff.changes === "unknown" && !sameValue(reveal(inputs), reveal(old.inputs)));
       const { initErrors: _, ...rest } = old;
       this.#base[this.#base.indexOf(old)] = { ...rest, id: res.id, inputs, outputs };
       this.#commit();
-      const why = diff.replaces.length > 0 ? { replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace } : undefined;
+      const why =
+        diff.replaces.length > 0
+          ? { replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace }
+          : undefined;
       this.#record(changed ? "refresh-changed" : "refresh", old.urn, why);
     } catch (err) {
       this.#fail("refresh", old.urn, err);
@@ -492,7 +532,13 @@ class Engine {
     }
     for (const antichain of antichains.reverse()) {
       const ok = await Promise.all(
-        antichain.map((r) => this.#workers.run(() => (this.failures.length > 0 ? false : this.#delete(r, r.delete || this.#replaced.has(r) ? "delete-replaced" : "delete")))),
+        antichain.map((r) =>
+          this.#workers.run(() =>
+            this.failures.length > 0
+              ? false
+              : this.#delete(r, r.delete || this.#replaced.has(r) ? "delete-replaced" : "delete"),
+          ),
+        ),
       );
       if (ok.includes(false)) return false;
     }
@@ -504,7 +550,7 @@ class Engine {
    * @returns {Promise<boolean>} false when it failed (recorded)
    */
   async #delete(r, op) {
-    if (this.#preview) return this.#record(op, r.urn), true;
+    if (this.#preview) return (this.#record(op, r.urn), true);
     try {
       await this.#call("Delete", r.urn, [], () => this.#plugin.delete(r.urn, r.id, reveal(r.outputs)));
     } catch (err) {
@@ -540,7 +586,13 @@ class Engine {
   /** @param {StepOp} op @param {string} urn @param {Why} [why] @param {string} [diff] */
   #record(op, urn, why, diff) {
     /** @type {Step} */
-    const step = { op, name: nameOf(urn), urn, ...(why ? { replaces: why.replaces, deleteBeforeReplace: why.deleteBeforeReplace } : {}), ...(diff ? { diff } : {}) };
+    const step = {
+      op,
+      name: nameOf(urn),
+      urn,
+      ...(why ? { replaces: why.replaces, deleteBeforeReplace: why.deleteBeforeReplace } : {}),
+      ...(diff ? { diff } : {}),
+    };
     this.steps.push(step);
     this.#log(describe(step, this.#preview));
   }
@@ -555,7 +607,14 @@ class Engine {
     const message = `${nameOf(urn)}: ${op} failed: ${err instanceof Error ? err.message : String(err)}`;
     this.failures.push(message);
     /** @type {Step} */
-    const step = { op, name: nameOf(urn), urn, error: message, ...(why ? { replaces: why.replaces, deleteBeforeReplace: why.deleteBeforeReplace } : {}), ...(diff ? { diff } : {}) };
+    const step = {
+      op,
+      name: nameOf(urn),
+      urn,
+      error: message,
+      ...(why ? { replaces: why.replaces, deleteBeforeReplace: why.deleteBeforeReplace } : {}),
+      ...(diff ? { diff } : {}),
+    };
     this.steps.push(step);
     this.#log(describe(step, this.#preview));
     return new StepFailure(message);
@@ -596,7 +655,12 @@ function sameValue(a, b) {
 /** @param {any} v @returns {any} */
 function sorted(v) {
   if (Array.isArray(v)) return v.map(sorted);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted(v[k])]),
+    );
   return v;
 }
 
@@ -611,7 +675,11 @@ function displayDiff(olds, news) {
   const adds = keys.filter((k) => !(k in olds));
   const deletes = keys.filter((k) => !(k in news));
   const updates = keys.filter((k) => k in olds && k in news && !sameValue(reveal(olds[k]), reveal(news[k])));
-  const text = [["+", adds], ["-", deletes], ["~", updates]]
+  const text = [
+    ["+", adds],
+    ["-", deletes],
+    ["~", updates],
+  ]
     .filter(([, ks]) => ks.length > 0)
     .map(([sign, ks]) => `${sign}${/** @type {string[]} */ (ks).join(",")}`)
     .join("");
@@ -629,7 +697,20 @@ function typeOf(urn) {
   return type.replace(DYNAMIC, "") || type;
 }
 
-const SYMBOLS = { create: "+", update: "~", same: " ", "create-replacement": "++", "delete-replaced": "--", delete: "-", refresh: " ", "refresh-changed": "~", "refresh-gone": "-", check: "!", diff: "!", analyze: "!" };
+const SYMBOLS = {
+  create: "+",
+  update: "~",
+  same: " ",
+  "create-replacement": "++",
+  "delete-replaced": "--",
+  delete: "-",
+  refresh: " ",
+  "refresh-changed": "~",
+  "refresh-gone": "-",
+  check: "!",
+  diff: "!",
+  analyze: "!",
+};
 
 /** One line per step, in the spirit of the CLI's: `[diff: ...]` as it shows it. @param {Step} s @param {boolean} preview */
 function describe(s, preview) {

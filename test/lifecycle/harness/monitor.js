@@ -27,7 +27,9 @@ async function installMonitor(projectRequire, engine, o) {
   const MockMonitor = pulumiRequire("./runtime/mocks").MockMonitor;
   const settings = pulumiRequire("./runtime/settings");
   const resproto = pulumiRequire("./proto/resource_pb");
-  const { Struct } = createRequire(dirname(pulumiRequire.resolve("./proto/resource_pb")) + "/")("google-protobuf/google/protobuf/struct_pb");
+  const { Struct } = createRequire(dirname(pulumiRequire.resolve("./proto/resource_pb")) + "/")(
+    "google-protobuf/google/protobuf/struct_pb",
+  );
 
   class EngineMonitor extends MockMonitor {
     /** Like the engine: the root stack's children carry no parent type in their URN. @param {string} parent @param {string} type @param {string} name */
@@ -62,7 +64,8 @@ async function installMonitor(projectRequire, engine, o) {
     /** StackReferences, from the referenced stack's state; nothing else is read. @param {any} req @param {(err: unknown, res?: unknown) => void} callback */
     async readResource(req, callback) {
       try {
-        if (req.getType() !== STACK_REFERENCE) throw new Error(`${req.getType()} ${req.getName()}: the lifecycle harness reads only StackReferences`);
+        if (req.getType() !== STACK_REFERENCE)
+          throw new Error(`${req.getType()} ${req.getName()}: the lifecycle harness reads only StackReferences`);
         const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
         const state = readStackReference(req.getId(), o.stackReferences);
         this.resources.set(urn, { urn, id: req.getId(), state });
@@ -86,8 +89,20 @@ async function installMonitor(projectRequire, engine, o) {
     throw new Error("the lifecycle harness does not model invokes");
   };
   // setMocks sets the runtime's feature flags; then our monitor takes the mock one's place.
-  await pulumi.runtime.setMocks({ newResource: refuse, call: refuse }, o.project, o.stack, o.preview, LOCAL_ORGANIZATION);
-  settings.setMockOptions(new EngineMonitor({ newResource: refuse, call: refuse }), o.project, o.stack, o.preview, LOCAL_ORGANIZATION);
+  await pulumi.runtime.setMocks(
+    { newResource: refuse, call: refuse },
+    o.project,
+    o.stack,
+    o.preview,
+    LOCAL_ORGANIZATION,
+  );
+  settings.setMockOptions(
+    new EngineMonitor({ newResource: refuse, call: refuse }),
+    o.project,
+    o.stack,
+    o.preview,
+    LOCAL_ORGANIZATION,
+  );
   return { pulumi, settings };
 }
 

@@ -63,10 +63,20 @@ class PendingOperations {
     };
     return {
       ...plugin,
-      create: (urn, props) => journaled("Create", { type: "creating", resource: { urn, type: typeOfUrn(urn), inputs: props } }, () => plugin.create(urn, props)),
+      create: (urn, props) =>
+        journaled("Create", { type: "creating", resource: { urn, type: typeOfUrn(urn), inputs: props } }, () =>
+          plugin.create(urn, props),
+        ),
       update: (urn, id, olds, news) =>
-        journaled("Update", { type: "updating", resource: { urn, type: typeOfUrn(urn), id, inputs: news, outputs: olds } }, () => plugin.update(urn, id, olds, news)),
-      delete: (urn, id, props) => journaled("Delete", { type: "deleting", resource: { urn, type: typeOfUrn(urn), id, outputs: props } }, () => plugin.delete(urn, id, props)),
+        journaled(
+          "Update",
+          { type: "updating", resource: { urn, type: typeOfUrn(urn), id, inputs: news, outputs: olds } },
+          () => plugin.update(urn, id, olds, news),
+        ),
+      delete: (urn, id, props) =>
+        journaled("Delete", { type: "deleting", resource: { urn, type: typeOfUrn(urn), id, outputs: props } }, () =>
+          plugin.delete(urn, id, props),
+        ),
     };
   }
 
@@ -79,7 +89,10 @@ class PendingOperations {
   #write() {
     const state = this.#last ?? loadState(this.stateFile);
     const { pendingOperations: _, ...rest } = /** @type {StackState & { pendingOperations?: unknown }} */ (state);
-    saveState(this.stateFile, /** @type {StackState} */ (this.#pending.length > 0 ? { ...rest, pendingOperations: this.#pending } : rest));
+    saveState(
+      this.stateFile,
+      /** @type {StackState} */ (this.#pending.length > 0 ? { ...rest, pendingOperations: this.#pending } : rest),
+    );
   }
 
   /** Ends the run as a kill would: the plugin stops, the process exits, nothing more is saved. @param {PluginProcess} plugin */

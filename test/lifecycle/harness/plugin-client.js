@@ -19,7 +19,8 @@ const statusproto = require("@pulumi/pulumi/proto/status_pb");
 const TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
 
 /** @param {string} name @param {string} [project] @param {string} [stack] */
-const urnOf = (name, project = "qwilt-test-project", stack = "test") => `urn:pulumi:${stack}::${project}::${TYPE}::${name}`;
+const urnOf = (name, project = "qwilt-test-project", stack = "test") =>
+  `urn:pulumi:${stack}::${project}::${TYPE}::${name}`;
 
 /**
  * @typedef {Record<string, any>} Props
@@ -79,7 +80,8 @@ async function spawnPlugin(projectDir, env = {}, o = {}) {
   stderr.on("data", (d) => (printed += d));
   // The test run's global teardown scans what every plugin printed for keys and tokens.
   const outputDir = process.env.QWILT_PLUGIN_OUTPUT_DIR;
-  if (outputDir) child.once("exit", () => appendFileSync(join(outputDir, `plugin-${process.pid}-${child.pid}.log`), printed));
+  if (outputDir)
+    child.once("exit", () => appendFileSync(join(outputDir, `plugin-${process.pid}-${child.pid}.log`), printed));
   const port = await new Promise((resolve, reject) => {
     let out = "";
     /** @param {Buffer} d */
@@ -125,7 +127,11 @@ async function startPlugin(projectDir, env = {}, o = {}) {
   /** @type {(method: string, req: unknown) => Promise<any>} */
   const call = (method, req) =>
     new Promise((resolve, reject) => {
-      /** @type {any} */ (client)[method](req, (/** @type {grpc.ServiceError | null} */ err, /** @type {unknown} */ res) => (err ? reject(toError(err)) : resolve(res)));
+      /** @type {any} */ (client)[method](
+        req,
+        (/** @type {grpc.ServiceError | null} */ err, /** @type {unknown} */ res) =>
+          err ? reject(toError(err)) : resolve(res),
+      );
     });
   /** @param {Props} o */
   const struct = (o) => Struct.fromJavaScript(o);
@@ -215,7 +221,11 @@ function toError(err) {
     for (const any of status.getDetailsList()) {
       if (any.getTypeName() === "pulumirpc.ErrorResourceInitFailed") {
         const f = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-        return new PluginCallError(err.details, err.code, { id: f.getId(), properties: /** @type {Props} */ (f.getProperties()?.toJavaScript() ?? {}), reasons: f.getReasonsList() });
+        return new PluginCallError(err.details, err.code, {
+          id: f.getId(),
+          properties: /** @type {Props} */ (f.getProperties()?.toJavaScript() ?? {}),
+          reasons: f.getReasonsList(),
+        });
       }
     }
   }

@@ -99,7 +99,8 @@ async function startPolicyPack(packDir, stack, o = {}) {
   const dir = resolve(packDir);
   const project = readFileSync(join(dir, "PulumiPolicy.yaml"), "utf8");
   const runtime = project.match(/^runtime:\s*(?:\n\s+name:\s*)?(\S+)/m)?.[1];
-  if (runtime !== "nodejs") throw new Error(`${dir}/PulumiPolicy.yaml: runtime ${runtime}: the harness runs nodejs policy packs only`);
+  if (runtime !== "nodejs")
+    throw new Error(`${dir}/PulumiPolicy.yaml: runtime ${runtime}: the harness runs nodejs policy packs only`);
   let runner;
   try {
     runner = createRequire(join(dir, "PulumiPolicy.yaml")).resolve("@pulumi/pulumi/cmd/run-policy-pack");
@@ -116,19 +117,29 @@ async function startPolicyPack(packDir, stack, o = {}) {
     PULUMI_NODEJS_DRY_RUN: String(stack.dryRun),
     ...(stack.config ? { PULUMI_CONFIG: JSON.stringify(stack.config) } : {}),
   };
-  const child = spawn(process.execPath, [runner, o.engineAddress ?? "127.0.0.1:1", dir], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [runner, o.engineAddress ?? "127.0.0.1:1", dir], {
+    cwd: dir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let printed = "";
   child.stdout.on("data", (d) => (printed += d));
   child.stderr.on("data", (d) => (printed += d));
   // The test run's global teardown scans what every plugin printed for keys and tokens.
   const outputDir = process.env.QWILT_PLUGIN_OUTPUT_DIR;
-  if (outputDir) child.once("exit", () => appendFileSync(join(outputDir, `policy-pack-${process.pid}-${child.pid}.log`), printed));
+  if (outputDir)
+    child.once("exit", () => appendFileSync(join(outputDir, `policy-pack-${process.pid}-${child.pid}.log`), printed));
   const port = await portOf(child, () => printed);
   const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 
   /** @type {(method: string, req: unknown) => Promise<any>} */
   const call = (method, req) =>
-    new Promise((res, rej) => /** @type {any} */ (client)[method](req, (/** @type {grpc.ServiceError | null} */ err, /** @type {unknown} */ r) => (err ? rej(err) : res(r))));
+    new Promise((res, rej) =>
+      /** @type {any} */ (client)[method](
+        req,
+        (/** @type {grpc.ServiceError | null} */ err, /** @type {unknown} */ r) => (err ? rej(err) : res(r)),
+      ),
+    );
   /** @param {Struct | undefined} s @returns {Record<string, any>} */
   const js = (s) => /** @type {Record<string, any>} */ (s?.toJavaScript() ?? {});
 
@@ -173,7 +184,13 @@ async function startPolicyPack(packDir, stack, o = {}) {
       const res = await call("getAnalyzerInfo", new Empty());
       /** @type {AnalyzerInfo["initialConfig"]} */
       const initialConfig = {};
-      res.getInitialconfigMap().forEach((c, k) => (initialConfig[k] = { enforcementLevel: LEVELS[c.getEnforcementlevel()], properties: js(c.getProperties()) }));
+      res.getInitialconfigMap().forEach(
+        (c, k) =>
+          (initialConfig[k] = {
+            enforcementLevel: LEVELS[c.getEnforcementlevel()],
+            properties: js(c.getProperties()),
+          }),
+      );
       return {
         name: res.getName(),
         version: res.getVersion(),
@@ -188,7 +205,9 @@ async function startPolicyPack(packDir, stack, o = {}) {
               description: p.getDescription(),
               enforcementLevel: LEVELS[p.getEnforcementlevel()] ?? "advisory",
               severity: SEVERITIES[p.getSeverity()] ?? "",
-              ...(schema ? { configSchema: { properties: js(schema.getProperties()), required: schema.getRequiredList() } } : {}),
+              ...(schema
+                ? { configSchema: { properties: js(schema.getProperties()), required: schema.getRequiredList() } }
+                : {}),
             };
           })
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
@@ -199,7 +218,8 @@ async function startPolicyPack(packDir, stack, o = {}) {
       const req = new analyzerproto.ConfigureAnalyzerRequest();
       for (const [name, c] of Object.entries(config)) {
         // As the engine's analyzer.Configure: a level left empty (config for a policy the pack lacks) is refused.
-        if (!LEVELS.includes(/** @type {any} */ (c.enforcementLevel))) throw new Error(`invalid enforcement level "${c.enforcementLevel}" (config for "${name}")`);
+        if (!LEVELS.includes(/** @type {any} */ (c.enforcementLevel)))
+          throw new Error(`invalid enforcement level "${c.enforcementLevel}" (config for "${name}")`);
         const pc = new analyzerproto.PolicyConfig();
         pc.setEnforcementlevel(LEVELS.indexOf(/** @type {any} */ (c.enforcementLevel)));
         pc.setProperties(Struct.fromJavaScript(/** @type {any} */ (c.properties ?? {})));
@@ -221,7 +241,9 @@ async function startPolicyPack(packDir, stack, o = {}) {
           urn: d.getUrn(),
           severity: SEVERITIES[d.getSeverity()] ?? "",
         })),
-        notApplicable: res.getNotApplicableList().map((n) => ({ policyName: n.getPolicyName(), reason: n.getReason() })),
+        notApplicable: res
+          .getNotApplicableList()
+          .map((n) => ({ policyName: n.getPolicyName(), reason: n.getReason() })),
       };
     },
     async remediate(r) {
@@ -255,19 +277,26 @@ async function startPolicyPack(packDir, stack, o = {}) {
 function parsePolicyConfig(text) {
   if (text.trim() === "") return {};
   const given = JSON.parse(text);
-  if ("environments" in given) throw new Error("the lifecycle harness does not resolve ESC environments in a policy pack config");
+  if ("environments" in given)
+    throw new Error("the lifecycle harness does not resolve ESC environments in a policy pack config");
   /** @type {Record<string, Partial<PolicyConfig>>} */
   const config = {};
   for (const [name, value] of Object.entries(given)) {
     if (typeof value === "string") {
-      if (!LEVELS.includes(/** @type {any} */ (value))) throw new Error(`parsing enforcement level for "${name}": "${value}" is not a valid enforcement level`);
+      if (!LEVELS.includes(/** @type {any} */ (value)))
+        throw new Error(`parsing enforcement level for "${name}": "${value}" is not a valid enforcement level`);
       config[name] = { enforcementLevel: /** @type {EnforcementLevel} */ (value) };
     } else if (value && typeof value === "object" && !Array.isArray(value)) {
       const { enforcementLevel, ...properties } = /** @type {Record<string, unknown>} */ (value);
       if (enforcementLevel !== undefined && !LEVELS.includes(/** @type {any} */ (enforcementLevel))) {
-        throw new Error(`parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`);
+        throw new Error(
+          `parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`,
+        );
       }
-      const c = { ...(enforcementLevel ? { enforcementLevel: /** @type {EnforcementLevel} */ (enforcementLevel) } : {}), ...(Object.keys(properties).length ? { properties } : {}) };
+      const c = {
+        ...(enforcementLevel ? { enforcementLevel: /** @type {EnforcementLevel} */ (enforcementLevel) } : {}),
+        ...(Object.keys(properties).length ? { properties } : {}),
+      };
       if (Object.keys(c).length > 0) config[name] = c;
     } else {
       throw new Error(`parsing "${name}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
@@ -293,7 +322,8 @@ function reconcilePolicyConfig(info, given = {}) {
   for (const p of info.policies) {
     /** @type {Record<string, unknown>} */
     const properties = {};
-    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if ("default" in s) properties[k] = s.default;
+    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {}))
+      if ("default" in s) properties[k] = s.default;
     config[p.name] = { enforcementLevel: p.enforcementLevel, properties };
   }
   for (const layer of [info.initialConfig, given]) config = applyConfig(config, layer);
@@ -304,9 +334,16 @@ function reconcilePolicyConfig(info, given = {}) {
   for (const p of info.policies) {
     if (!p.configSchema) continue;
     const properties = { ...p.configSchema.properties, enforcementLevel: { type: "string", enum: [...LEVELS] } };
-    const schema = z.fromJSONSchema(/** @type {any} */ ({ type: "object", properties, ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}) }));
+    const schema = z.fromJSONSchema(
+      /** @type {any} */ ({
+        type: "object",
+        properties,
+        ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}),
+      }),
+    );
     const result = schema.safeParse(config[p.name]?.properties ?? {});
-    for (const issue of result.success ? [] : result.error.issues) errors.push(`${p.name}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    for (const issue of result.success ? [] : result.error.issues)
+      errors.push(`${p.name}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
   return { config, errors };
 }
@@ -318,7 +355,10 @@ function applyConfig(config, layer) {
   if (all) for (const k of Object.keys(out)) out[k] = { ...out[k], enforcementLevel: all };
   for (const [name, c] of Object.entries(layer)) {
     const prev = out[name] ?? { enforcementLevel: /** @type {EnforcementLevel} */ (""), properties: {} };
-    out[name] = { enforcementLevel: c.enforcementLevel ?? prev.enforcementLevel, properties: { ...prev.properties, ...c.properties } };
+    out[name] = {
+      enforcementLevel: c.enforcementLevel ?? prev.enforcementLevel,
+      properties: { ...prev.properties, ...c.properties },
+    };
   }
   return out;
 }
@@ -360,7 +400,13 @@ class PolicyPacks {
           continue;
         }
         const { config, errors } = reconcilePolicyConfig(info, configFile ? loadPolicyConfigFile(configFile) : {});
-        if (errors.length > 0) throw new Error(errors.sort().map((e) => `validating policy config: ${info.name} ${info.version}  ${e}`).join("\n"));
+        if (errors.length > 0)
+          throw new Error(
+            errors
+              .sort()
+              .map((e) => `validating policy config: ${info.name} ${info.version}  ${e}`)
+              .join("\n"),
+          );
         await pack.configure(config);
       }
       return new PolicyPacks(analyzers, log);
@@ -377,7 +423,9 @@ class PolicyPacks {
    * @returns {Promise<string[]>}
    */
   async analyze(r, checked) {
-    const [, stack, project, name] = /** @type {string[]} */ (r.urn.match(/^urn:pulumi:([^:]+)::([^:]+)::.+::([^:]*)$/) ?? []);
+    const [, stack, project, name] = /** @type {string[]} */ (
+      r.urn.match(/^urn:pulumi:([^:]+)::([^:]+)::.+::([^:]*)$/) ?? []
+    );
     const inputs = markSecret(checked, secretNames(r.inputs));
     /** @type {AnalyzerResource} */
     const resource = {
@@ -386,11 +434,19 @@ class PolicyPacks {
       name: name ?? r.urn,
       properties: inputs,
       options: { deleteBeforeReplace: r.deleteBeforeReplace, additionalSecretOutputs: r.additionalSecretOutputs },
-      provider: { urn: `urn:pulumi:${stack}::${project}::pulumi:providers:pulumi-nodejs::default`, type: "pulumi:providers:pulumi-nodejs", name: "default", properties: {} },
+      provider: {
+        urn: `urn:pulumi:${stack}::${project}::pulumi:providers:pulumi-nodejs::default`,
+        type: "pulumi:providers:pulumi-nodejs",
+        name: "default",
+        properties: {},
+      },
     };
     for (const { pack } of this.#analyzers) {
       const { remediations } = await pack.remediate(resource);
-      if (remediations.some((m) => m.properties)) throw new Error(`${resource.name}: a policy remediated its inputs; the lifecycle harness does not model remediations`);
+      if (remediations.some((m) => m.properties))
+        throw new Error(
+          `${resource.name}: a policy remediated its inputs; the lifecycle harness does not model remediations`,
+        );
     }
     // Analyze leaves out the top-level internal keys (__provider, __defaults); Remediate gets them.
     const properties = Object.fromEntries(Object.entries(inputs).filter(([k]) => !k.startsWith("__")));
@@ -401,7 +457,9 @@ class PolicyPacks {
       for (const d of diagnostics) {
         const level = d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel;
         this.violations.push({ ...d, enforcementLevel: level, urn: d.urn || r.urn, name: resource.name });
-        this.#log(`${level === "mandatory" ? "✗" : "!"} policy ${d.policyPackName}@v${d.policyPackVersion} ${d.policyName} [${level}] ${resource.name}: ${d.message.replace(/\n/g, " ")}`);
+        this.#log(
+          `${level === "mandatory" ? "✗" : "!"} policy ${d.policyPackName}@v${d.policyPackVersion} ${d.policyName} [${level}] ${resource.name}: ${d.message.replace(/\n/g, " ")}`,
+        );
         if (level === "mandatory") mandatory.push(`${d.policyName}: ${d.message.split("\n").pop()}`);
       }
     }

@@ -40,7 +40,10 @@ function packPackage(repo, into) {
 function makePackedProject(repo, tarball, name) {
   const dir = mkdtempSync(join(tmpdir(), "qwilt-project-"));
   writeFileSync(join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, dependencies: { [PACKAGE_NAME]: `file:${tarball}` } }, null, 2));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name, private: true, dependencies: { [PACKAGE_NAME]: `file:${tarball}` } }, null, 2),
+  );
   const own = join(dir, "node_modules", PACKAGE_NAME);
   mkdirSync(own, { recursive: true });
   execFileSync("tar", ["-xzf", tarball, "-C", own, "--strip-components=1"]);

@@ -65,13 +65,34 @@ function deploymentOf(state, { project, stack }, time = new Date()) {
   });
   return {
     manifest: { time: at, magic: randomBytes(32).toString("hex"), version: "v3.248.0" },
-    secrets_providers: { type: "passphrase", state: { salt: `v1:${randomBytes(8).toString("base64")}:${randomBytes(24).toString("base64")}` } },
+    secrets_providers: {
+      type: "passphrase",
+      state: { salt: `v1:${randomBytes(8).toString("base64")}:${randomBytes(24).toString("base64")}` },
+    },
     resources: [
-      { urn: root, custom: false, type: "pulumi:pulumi:Stack", outputs: sealed(state.outputs), created: at, modified: at },
-      { urn: providerUrn, custom: true, id: provider.split("::").pop(), type: "pulumi:providers:pulumi-nodejs", created: at, modified: at },
+      {
+        urn: root,
+        custom: false,
+        type: "pulumi:pulumi:Stack",
+        outputs: sealed(state.outputs),
+        created: at,
+        modified: at,
+      },
+      {
+        urn: providerUrn,
+        custom: true,
+        id: provider.split("::").pop(),
+        type: "pulumi:providers:pulumi-nodejs",
+        created: at,
+        modified: at,
+      },
       ...state.resources.map(resource),
     ],
-    ...(state.pendingOperations?.length ? { pending_operations: state.pendingOperations.map((op) => ({ resource: resource(op.resource), type: op.type })) } : {}),
+    ...(state.pendingOperations?.length
+      ? {
+          pending_operations: state.pendingOperations.map((op) => ({ resource: resource(op.resource), type: op.type })),
+        }
+      : {}),
   };
 }
 
@@ -82,7 +103,10 @@ function stackExport(state, name) {
 
 /** A DIY backend checkpoint (the organization of a DIY backend is always "organization"). @param {HarnessState} state @param {StackName} name */
 function checkpoint(state, name) {
-  return { version: 3, checkpoint: { stack: `organization/${name.project}/${name.stack}`, latest: deploymentOf(state, name) } };
+  return {
+    version: 3,
+    checkpoint: { stack: `organization/${name.project}/${name.stack}`, latest: deploymentOf(state, name) },
+  };
 }
 
 /**

@@ -66,7 +66,10 @@ function readProject(dir) {
  */
 function stackConfig(spec, project) {
   /** @type {Record<string, string>} */
-  const all = { ...Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])), ...spec.providerConfig };
+  const all = {
+    ...Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])),
+    ...spec.providerConfig,
+  };
   return markSecret(all, secretKeys(spec, project));
 }
 
@@ -83,16 +86,35 @@ async function run(spec) {
   });
   const starting = startPlugin(spec.projectDir, spec.pluginEnv, { engineAddress: engineService.address });
   // The engine loads the policy packs before it runs the program (pkg/engine/update.go).
-  const loading = (spec.op === "up" || preview) && spec.policyPacks?.length ? PolicyPacks.load(spec.policyPacks, stackInfo(spec, preview), (line) => console.log(`    ${line}`)) : undefined;
+  const loading =
+    (spec.op === "up" || preview) && spec.policyPacks?.length
+      ? PolicyPacks.load(spec.policyPacks, stackInfo(spec, preview), (line) => console.log(`    ${line}`))
+      : undefined;
   // Loading Pulumi takes about a second: do it while the plugin starts.
   if (spec.op === "up" || preview) createRequire(join(spec.projectDir, "package.json"))("@pulumi/pulumi");
   const [started, loaded] = await Promise.allSettled([starting, loading]);
   if (started.status === "rejected" || loaded.status === "rejected") {
-    await Promise.all([started.status === "fulfilled" && started.value.stop(), loaded.status === "fulfilled" && loaded.value?.close(), engineService.close()]);
+    await Promise.all([
+      started.status === "fulfilled" && started.value.stop(),
+      loaded.status === "fulfilled" && loaded.value?.close(),
+      engineService.close(),
+    ]);
     if (started.status === "rejected") throw started.reason;
     // A pack that does not start or whose config does not validate fails the run before the program, as in the CLI.
-    const error = loaded.status === "rejected" && loaded.reason instanceof Error ? loaded.reason.message : String(loaded.status === "rejected" && loaded.reason);
-    return { op: spec.op, ok: false, steps: [], calls: [], providerSteps: [], errors: [error], outputs: {}, diagnostics: [] };
+    const error =
+      loaded.status === "rejected" && loaded.reason instanceof Error
+        ? loaded.reason.message
+        : String(loaded.status === "rejected" && loaded.reason);
+    return {
+      op: spec.op,
+      ok: false,
+      steps: [],
+      calls: [],
+      providerSteps: [],
+      errors: [error],
+      outputs: {},
+      diagnostics: [],
+    };
   }
   const served = withPackageProviders(started.value, spec.packageProviders);
   const { serves } = served;
@@ -144,7 +166,9 @@ async function run(spec) {
 /** What the engine tells the policy packs about the stack; config keys as the CLI holds them ("<project>:<key>"). @param {RunSpec} spec @param {boolean} preview */
 function stackInfo(spec, preview) {
   const project = readProject(spec.projectDir).name;
-  const config = Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
+  const config = Object.fromEntries(
+    Object.entries(spec.config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]),
+  );
   return { project, stack: spec.stack, organization: "organization", dryRun: preview, config };
 }
 
@@ -156,7 +180,12 @@ function stackInfo(spec, preview) {
 async function runProgram(spec, engine, preview) {
   const project = readProject(spec.projectDir);
   const projectRequire = createRequire(join(spec.projectDir, "package.json"));
-  const { pulumi, settings } = await installMonitor(projectRequire, engine, { project: project.name, stack: spec.stack, preview, stackReferences: spec.stackReferences });
+  const { pulumi, settings } = await installMonitor(projectRequire, engine, {
+    project: project.name,
+    stack: spec.stack,
+    preview,
+    stackReferences: spec.stackReferences,
+  });
   // The program sees the whole stack config, as under the CLI; secrets stay secret to `config.requireSecret`.
   pulumi.runtime.setAllConfig(reveal(stackConfig(spec, project.name)), secretKeys(spec, project.name));
 

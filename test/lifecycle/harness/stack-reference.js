@@ -26,7 +26,9 @@ function readStackReference(name, stateFiles) {
   const file = stateFiles[name];
   if (!file) {
     const known = Object.keys(stateFiles);
-    throw new Error(`StackReference ${name}: unknown stack (the harness knows ${known.length > 0 ? known.join(", ") : "none: set HarnessStack.stackReferences"})`);
+    throw new Error(
+      `StackReference ${name}: unknown stack (the harness knows ${known.length > 0 ? known.join(", ") : "none: set HarnessStack.stackReferences"})`,
+    );
   }
   // A stack that never ran has no outputs, as a new stack has none.
   const { outputs } = existsSync(file) ? loadState(file) : { outputs: {} };

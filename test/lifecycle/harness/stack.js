@@ -151,7 +151,13 @@ class HarnessStack {
     const child = fork(join(__dirname, "run-program.js"), [], {
       cwd: this.projectDir,
       // A clean environment, as a Pulumi program gets; QWILT_PLUGIN_OUTPUT_DIR lets the test run scan plugin output.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(process.env.QWILT_PLUGIN_OUTPUT_DIR ? { QWILT_PLUGIN_OUTPUT_DIR: process.env.QWILT_PLUGIN_OUTPUT_DIR } : {}) },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...(process.env.QWILT_PLUGIN_OUTPUT_DIR
+          ? { QWILT_PLUGIN_OUTPUT_DIR: process.env.QWILT_PLUGIN_OUTPUT_DIR }
+          : {}),
+      },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     let output = "";

@@ -85,4 +85,15 @@ function mask(v) {
   return v;
 }
 
-module.exports = { SIG_KEY, SECRET_SIG, UNKNOWN, isSecret, secret, reveal, secretNames, unknownNames, markSecret, mask };
+module.exports = {
+  SIG_KEY,
+  SECRET_SIG,
+  UNKNOWN,
+  isSecret,
+  secret,
+  reveal,
+  secretNames,
+  unknownNames,
+  markSecret,
+  mask,
+};

@@ -19,6 +19,10 @@ const deployer = new ApiKey("deployer", {
   permission: config.get("permission") ?? "editor",
   validForDays: config.getNumber("validForDays") ?? 30,
 });
-new CiSecret("deployer-ci", { file: path.join(__dirname, "ci-secrets", "deployer.json"), keyId: deployer.keyId, key: deployer.key });
+new CiSecret("deployer-ci", {
+  file: path.join(__dirname, "ci-secrets", "deployer.json"),
+  keyId: deployer.keyId,
+  key: deployer.key,
+});
 
 module.exports = { deployerKeyId: deployer.keyId, opsKeyId: ops.keyId };

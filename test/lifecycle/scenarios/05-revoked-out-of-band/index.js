@@ -7,6 +7,10 @@ const { ApiKey } = require("pulumi-qwilt-api-keys");
 const { CiSecret } = require("./ci-secret");
 
 const deployer = new ApiKey("deployer", { permission: "editor", validForDays: 30 });
-new CiSecret("deployer-ci", { file: path.join(__dirname, "ci-secrets", "deployer.json"), keyId: deployer.keyId, key: deployer.key });
+new CiSecret("deployer-ci", {
+  file: path.join(__dirname, "ci-secrets", "deployer.json"),
+  keyId: deployer.keyId,
+  key: deployer.key,
+});
 
 module.exports = { deployerKeyId: deployer.keyId };

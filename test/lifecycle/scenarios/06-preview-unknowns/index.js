@@ -9,7 +9,11 @@ const { ApiKey } = require("pulumi-qwilt-api-keys");
 const { CiSecret } = require("./ci-secret");
 
 /** @param {{ team: string, validForDays: number }} p */
-const policyOf = (p) => ({ team: p.team, validForDays: p.validForDays, description: `Deploy key of team ${p.team}, valid ${p.validForDays} days` });
+const policyOf = (p) => ({
+  team: p.team,
+  validForDays: p.validForDays,
+  description: `Deploy key of team ${p.team}, valid ${p.validForDays} days`,
+});
 
 /** @type {pulumi.dynamic.ResourceProvider} */
 const policyProvider = {
@@ -33,7 +37,15 @@ class KeyPolicy extends pulumi.dynamic.Resource {
 
 const config = new pulumi.Config();
 const policy = new KeyPolicy("platform", { team: "platform", validForDays: config.getNumber("validForDays") ?? 30 });
-const deployer = new ApiKey("deployer", { permission: "editor", validForDays: policy.validForDays, description: policy.description });
-new CiSecret("deployer-ci", { file: path.join(__dirname, "ci-secrets", "deployer.json"), keyId: deployer.keyId, key: deployer.key });
+const deployer = new ApiKey("deployer", {
+  permission: "editor",
+  validForDays: policy.validForDays,
+  description: policy.description,
+});
+new CiSecret("deployer-ci", {
+  file: path.join(__dirname, "ci-secrets", "deployer.json"),
+  keyId: deployer.keyId,
+  key: deployer.key,
+});
 
 module.exports = { deployerKeyId: deployer.keyId, deployerDescription: deployer.description };

@@ -9,6 +9,10 @@ const { CiSecret } = require("./ci-secret");
 
 const reporting = new ApiKey("reporting", { permission: "viewer", validForDays: 90 });
 const deployer = new ApiKey("deployer", { permission: "editor", validForDays: 30 });
-new CiSecret("deployer-ci", { file: path.join(__dirname, "ci-secrets", "deployer.json"), keyId: deployer.keyId, key: deployer.key });
+new CiSecret("deployer-ci", {
+  file: path.join(__dirname, "ci-secrets", "deployer.json"),
+  keyId: deployer.keyId,
+  key: deployer.key,
+});
 
 module.exports = { deployerKeyId: deployer.keyId, reportingKeyId: reporting.keyId };

@@ -19,6 +19,10 @@ const deployer = new ApiKey("deployer", {
 });
 // A program that fails half-way must not be taken to mean "delete what comes after".
 if (config.getBoolean("failHalfWay")) throw new Error("the program stopped half-way");
-new CiSecret("deployer-ci", { file: path.join(__dirname, "ci-secrets", "deployer.json"), keyId: deployer.keyId, key: deployer.key });
+new CiSecret("deployer-ci", {
+  file: path.join(__dirname, "ci-secrets", "deployer.json"),
+  keyId: deployer.keyId,
+  key: deployer.key,
+});
 
 module.exports = { deployerKeyId: deployer.keyId };

@@ -17,6 +17,10 @@ const deployer = new ApiKey("deployer", {
 // After the deployer (as in a real up, where a failed step stops every step not yet started): so
 // a violation of the deployer's stops the up before any key is made.
 const reporting = new ApiKey("reporting", { permission: "viewer", validForDays: 90 }, { dependsOn: [deployer] });
-new CiSecret("deployer-ci", { file: path.join(__dirname, "ci-secrets", "deployer.json"), keyId: deployer.keyId, key: deployer.key });
+new CiSecret("deployer-ci", {
+  file: path.join(__dirname, "ci-secrets", "deployer.json"),
+  keyId: deployer.keyId,
+  key: deployer.key,
+});
 
 module.exports = { deployerKeyId: deployer.keyId, reportingKeyId: reporting.keyId };

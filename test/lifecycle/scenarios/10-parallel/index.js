@@ -7,6 +7,9 @@ const pulumi = require("@pulumi/pulumi");
 const { ApiKey } = require("pulumi-qwilt-api-keys");
 
 const count = new pulumi.Config().getNumber("count") ?? 6;
-const keys = Array.from({ length: count }, (_, i) => new ApiKey(`svc-${i}`, { permission: i % 2 ? "editor" : "viewer", validForDays: 30 }));
+const keys = Array.from(
+  { length: count },
+  (_, i) => new ApiKey(`svc-${i}`, { permission: i % 2 ? "editor" : "viewer", validForDays: 30 }),
+);
 
 module.exports = { keyIds: keys.map((k) => k.keyId) };

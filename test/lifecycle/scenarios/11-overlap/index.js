@@ -16,6 +16,10 @@ const deployer = new ApiKey("deployer", {
   description: config.get("description") ?? "Deploys the CDN configuration",
   activationTimeoutSeconds: config.getNumber("activationTimeoutSeconds") ?? 600,
 });
-new CiSecret("deployer-ci", { file: path.join(__dirname, "ci-secrets", "deployer.json"), keyId: deployer.keyId, key: deployer.key });
+new CiSecret("deployer-ci", {
+  file: path.join(__dirname, "ci-secrets", "deployer.json"),
+  keyId: deployer.keyId,
+  key: deployer.key,
+});
 
 module.exports = { keyId: deployer.keyId, previousKeyId: deployer.previousKeyId, previousKey: deployer.previousKey };
