@@ -94,7 +94,7 @@ function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
         : f(
             "error",
             "orphaned",
-            `replaced, but ${v.stack} still waits to revoke it (\`delete: true\` in its state): the \`pulumi up\` that replaced it failed first; the next \`pulumi up\` revokes it`,
+            `replaced, but ${v.stack} still waits to revoke it (${match.replaced?.previous ? "the previous key of a resource marked " : ""}\`delete: true\` in its state): the \`pulumi up\` that replaced it failed first; the next \`pulumi up\` revokes it`,
           ),
     );
   } else if (role === "previous") {

@@ -1,0 +1,134 @@
+/**
+ * `qwilt-keys` (the packed package's bin, in a child process) against the simulator, on states written by hand in
+ * Pulumi's shapes, for what a state says of its keys: a replaced resource's previous key, an expired previous key,
+ * the same stack given through several sources, and whole days in the table and in JSON.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../sdk/simulator";
+import { expectNoSecrets, runCli, type CliRun } from "./helpers/qwilt-keys-bin";
+import { stackExport, writeDiyBackend } from "./lifecycle/harness/pulumi-state-shapes.js";
+
+const DAY = 86_400_000;
+const TYPE = "pulumi-nodejs:dynamic/qwilt:ApiKey";
+
+type Finding = { level: string; code: string; keyId?: string; stack?: string; urn?: string; message: string };
+type ListedKey = { keyId: string; daysLeft: number; status: string; management: string; stack?: string };
+
+let sim: Simulator;
+let dir: string;
+const secrets: string[] = [];
+/** keyIds by the name the test gave each key. */
+const ids: Record<string, string> = {};
+let prodFile: string;
+let backend: string;
+
+const env = () => ({
+  QWILT_USERS_URL: sim.url,
+  QWILT_LOGIN_URL: sim.url,
+  QWILT_API_KEY: sim.bootstrapKey,
+  QWILT_CLOCK_OFFSET_MS: String(sim.clock.now().getTime() - Date.now()),
+});
+
+async function cli(args: string[]): Promise<CliRun> {
+  const run = await runCli(args, { env: env() });
+  expectNoSecrets(run, secrets);
+  return run;
+}
+
+/** An ApiKey resource of stack `dev` of project `svc`, as the provider writes its outputs. */
+function apiKey(name: string, outputs: Record<string, unknown>, o: { delete?: boolean } = {}) {
+  return {
+    urn: `urn:pulumi:dev::svc::${TYPE}::${name}`,
+    type: TYPE,
+    id: `org-1/${String(outputs.keyId)}`,
+    inputs: {},
+    outputs: { organization: "org-1", ...outputs },
+    dependencies: [],
+    additionalSecretOutputs: ["key"],
+    ...(o.delete ? { delete: true } : {}),
+  };
+}
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  secrets.push(sim.bootstrapKey, sim.user.password);
+  dir = mkdtempSync(join(tmpdir(), "qwilt-keys-findings-"));
+  const made = (name: string, ttl: number) => {
+    const { keyId, apiToken } = sim.createKey("org-1", { name, permission: "MediaEditor", ttl, active: true });
+    secrets.push(apiToken);
+    ids[name] = keyId;
+    return sim.keys().find((k) => k.keyId === keyId)!;
+  };
+  const madeAt = sim.clock.now().getTime();
+  const replacedCurrent = made("replaced-current", 90);
+  const replacedPrevious = made("replaced-previous", 90);
+  const current = made("current", 90);
+  const expiredPrevious = made("expired-previous", 1);
+  // Two days and two minutes on: the previous key expired a day and two minutes ago.
+  sim.clock.advance(2 * DAY + 2 * 60_000);
+
+  const resources = [
+    // Replaced (its replacement's `pulumi up` failed before the delete), while it still had a previous key.
+    apiKey(
+      "old",
+      {
+        keyId: replacedCurrent.keyId,
+        name: replacedCurrent.name,
+        expiresAt: replacedCurrent.expireAt,
+        previousKeyId: replacedPrevious.keyId,
+        previousName: replacedPrevious.name,
+        previousExpiresAt: replacedPrevious.expireAt,
+        previousRevokeAt: new Date(madeAt + 10 * DAY).toISOString(),
+      },
+      { delete: true },
+    ),
+    // A live resource whose previous key ran out before any `pulumi up` revoked it.
+    apiKey("live", {
+      keyId: current.keyId,
+      name: current.name,
+      expiresAt: current.expireAt,
+      rotateAt: new Date(madeAt + 60 * DAY).toISOString(),
+      previousKeyId: expiredPrevious.keyId,
+      previousName: expiredPrevious.name,
+      previousExpiresAt: expiredPrevious.expireAt,
+      previousRevokeAt: expiredPrevious.expireAt,
+    }),
+    // A key Qwilt no longer lists.
+    apiKey("gone", { keyId: "999", name: "gone-key", expiresAt: new Date(madeAt + 30 * DAY).toISOString() }),
+  ];
+  const state = { version: 1 as const, outputs: {}, resources };
+  prodFile = join(dir, "dev.json");
+  writeFileSync(prodFile, JSON.stringify(stackExport(state, { project: "svc", stack: "dev" })));
+  backend = join(dir, "backend");
+  writeDiyBackend(backend, [
+    { project: "svc", stack: "dev", state },
+    { project: "svc", stack: "empty", state: { version: 1, outputs: {}, resources: [] } },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await sim?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a state's previous keys", () => {
+  it("a replaced resource's previous key is orphaned, not unmanaged: the next `pulumi up` revokes it", async () => {
+    const list = await cli(["list", "--json", "--state", prodFile]);
+    expect(list.code, list.stderr).toBe(0);
+    const keys = JSON.parse(list.stdout).keys as ListedKey[];
+    const key = (name: string) => keys.find((k) => k.keyId === ids[name])!;
+    expect(key("replaced-previous")).toMatchObject({ management: "orphaned", stack: "svc/dev" });
+    expect(key("replaced-current")).toMatchObject({ management: "orphaned", stack: "svc/dev" });
+
+    const audit = JSON.parse((await cli(["audit", "--json", "--state", prodFile])).stdout) as { findings: Finding[] };
+    const about = (name: string) => audit.findings.filter((f) => f.keyId === ids[name]);
+    expect(about("replaced-previous").map((f) => [f.level, f.code])).toEqual([["error", "orphaned"]]);
+    expect(about("replaced-previous")[0]!.message).toMatch(
+      /the previous key of a resource marked `delete: true` in its state.*the next `pulumi up` revokes it/,
+    );
+    expect(about("replaced-current").map((f) => [f.level, f.code])).toEqual([["error", "orphaned"]]);
+  });
+});
