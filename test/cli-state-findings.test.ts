@@ -131,4 +131,24 @@ describe("a state's previous keys", () => {
     );
     expect(about("replaced-current").map((f) => [f.level, f.code])).toEqual([["error", "orphaned"]]);
   });
+
+  it("an expired previous key: the next `pulumi up` revokes it (not replaces), and it is previous-overdue", async () => {
+    const run = await cli(["audit", "--json", "--state", prodFile]);
+    const findings = (JSON.parse(run.stdout) as { findings: Finding[] }).findings.filter(
+      (f) => f.keyId === ids["expired-previous"],
+    );
+    expect(findings.map((f) => [f.level, f.code])).toEqual([
+      ["error", "expired"],
+      ["error", "previous-overdue"],
+    ]);
+    expect(findings[0]!.message).toMatch(
+      /^expired 1 day ago \(\d{4}-\d\d-\d\d\) and svc\/dev still holds it as the previous key of urn:pulumi:dev::svc::.*::live: .*the next one revokes it$/,
+    );
+    expect(findings[0]!.message).not.toContain("replaces");
+    expect(findings[1]).toMatchObject({
+      stack: "svc/dev",
+      urn: `urn:pulumi:dev::svc::${TYPE}::live`,
+      message: expect.stringMatching(/previousRevokeAt .*is still listed: the scheduled `pulumi up` of svc\/dev/),
+    });
+  });
 });
