@@ -152,3 +152,32 @@ describe("a state's previous keys", () => {
     });
   });
 });
+
+describe("the same stack through several sources", () => {
+  it("a file given twice, or a DIY backend's root and its .pulumi folder, is one stack: nothing counted twice", async () => {
+    type Audit = { findings: Finding[]; counts: Record<string, number> };
+    const audit = async (...sources: string[]) =>
+      JSON.parse((await cli(["audit", "--json", ...sources.flatMap((s) => ["--state", s])])).stdout) as Audit;
+    const file = await audit(prodFile);
+    const folder = await audit(backend);
+    for (const once of [file, folder])
+      expect(once.findings.filter((f) => f.code === "missing").map((f) => f.keyId)).toEqual(["999"]);
+
+    for (const sources of [
+      [prodFile, prodFile],
+      [backend, join(backend, ".pulumi")],
+      [backend, prodFile],
+    ]) {
+      const args = sources.flatMap((s) => ["--state", s]);
+      const once = sources[0] === backend ? folder : file;
+      const twice = await audit(...sources);
+      expect(twice.findings, sources.join(" ")).toEqual(once.findings);
+      expect(twice.counts).toEqual(once.counts);
+      const table = await cli(["audit", ...args]);
+      const stacks = sources[0] === backend ? 2 : 1;
+      expect(table.stdout.trimEnd().split("\n").at(-1)).toMatch(new RegExp(`\\(\\d+ keys, ${stacks} stacks? read\\)$`));
+      const list = await cli(["list", ...args]);
+      expect(list.stdout.trimEnd().split("\n").at(-1)).toMatch(new RegExp(`\\(${stacks} stacks? read\\)`));
+    }
+  });
+});
