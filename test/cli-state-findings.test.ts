@@ -176,8 +176,23 @@ describe("the same stack through several sources", () => {
       const table = await cli(["audit", ...args]);
       const stacks = sources[0] === backend ? 2 : 1;
       expect(table.stdout.trimEnd().split("\n").at(-1)).toMatch(new RegExp(`\\(\\d+ keys, ${stacks} stacks? read\\)$`));
-      const list = await cli(["list", ...args]);
-      expect(list.stdout.trimEnd().split("\n").at(-1)).toMatch(new RegExp(`\\(${stacks} stacks? read\\)`));
     }
+  });
+});
+
+describe("whole days", () => {
+  it("a key expired a day and two minutes ago: the table says 1 day ago, --json daysLeft -2, and --help says why", async () => {
+    const json = JSON.parse((await cli(["list", "--json", "--state", prodFile])).stdout) as { keys: ListedKey[] };
+    expect(json.keys.find((k) => k.keyId === ids["expired-previous"])).toMatchObject({
+      daysLeft: -2,
+      status: "expired",
+    });
+    const table = (await cli(["list", "--state", prodFile])).stdout.split("\n");
+    expect(table.find((l) => l.startsWith(`${ids["expired-previous"]} `))).toMatch(/\bexpired 1 day ago\b/);
+    const help = (await cli(["list", "--help"])).stdout.replace(/\s+/g, " ");
+    expect(help).toContain(
+      "LEFT counts whole days, rounded down: the days left, or for an expired key the days since it expired",
+    );
+    expect(help).toContain("--json's daysLeft is the days left rounded down, negative once expired");
   });
 });

@@ -19,6 +19,10 @@ matched to the stacks that manage it (by organization, keyId and name): managed,
 holds it), or orphaned (an interrupted \`pulumi up\` left it, or a replaced key still waits to be revoked).
 Without --state, management is unknown.
 
+LEFT counts whole days, rounded down: the days left, or for an expired key the days since it expired
+("expired 1 day ago": one to two days ago). --json's daysLeft is the days left rounded down, negative once
+expired: -2 for that same key.
+
 --timeline draws each key's validity as a bar on one time axis (made, rotateAt, expiry, today), so
 overlapping keys and the next expiry are seen at a glance.
 
