@@ -58,6 +58,8 @@ export class QwiltClient {
     this.usersUrl = resolved.usersUrl;
     this.loginUrl = resolved.loginUrl;
     const redactor = (options as InternalOptions)[SHARED]?.redactor ?? new Redactor();
+    if (Array.isArray(options.secrets))
+      for (const secret of options.secrets) if (typeof secret === "string") redactor.add(secret);
     this.#shared = (options as InternalOptions)[SHARED] ?? {
       redactor,
       root: this,
