@@ -11,8 +11,10 @@ import { allCommands, findCommand } from "./command-registry";
 import { OperationError, UsageError } from "./errors";
 import { commandHelp, mainHelp } from "./help";
 import type { Io } from "./io";
+import { guardOutput } from "./secret-guard";
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], processIo: Io): Promise<number> {
+  const io = guardOutput(processIo);
   try {
     return await dispatch(argv, io);
   } catch (error) {
@@ -73,7 +75,8 @@ function help(name: string | undefined, io: Io): number {
 }
 
 function report(error: unknown, io: Io): number {
-  // Every message was built without secrets; patterns catch anything that looks like a token all the same.
+  // Every message was built without secrets; patterns catch anything that looks like a token all the same, and
+  // the stream itself removes every configured secret (cli/secret-guard.ts).
   const say = (text: string) => io.stderr.write(`${redactPatterns(text)}\n`);
   if (error instanceof UsageError) {
     say(`qwilt-keys: ${error.message}`);

@@ -55,6 +55,7 @@ ${ENVIRONMENT_HELP}`,
         loginUrl: values.loginUrl,
         timeoutMs: values.timeoutMs,
         maxRetries: values.maxRetries,
+        secrets: connection.secrets,
       });
     const json = boolFlag(args, "json");
     const progress = (line: string) => io.stderr.write(`qwilt-keys probe: ${clean(line)}\n`);

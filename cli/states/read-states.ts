@@ -51,7 +51,7 @@ async function readSource(value: string, io: Io, userAgent: string): Promise<Sou
         `--state ${value}: expected pulumi-cloud://<organization>, the name of a Pulumi Cloud organization`,
       );
     }
-    return readPulumiCloud(org, io.env, userAgent);
+    return readPulumiCloud(org, io, userAgent);
   }
   if (/^(s3|gs|azblob|https?):\/\//i.test(value)) {
     throw new UsageError(
