@@ -32,8 +32,12 @@ const env = () => ({
   QWILT_CLOCK_OFFSET_MS: String(sim.clock.now().getTime() - Date.now()),
 });
 
-async function cli(args: string[]): Promise<CliRun> {
-  const run = await runCli(args, { env: env() });
+/** A user whose only organization has no key at all. */
+const LONER = { email: "loner@example.com", password: "loner-password-0123456789" };
+const asLoner = { QWILT_API_KEY: undefined, QWILT_USERNAME: LONER.email, QWILT_PASSWORD: LONER.password };
+
+async function cli(args: string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> {
+  const run = await runCli(args, { env: { ...env(), ...extra } });
   expectNoSecrets(run, secrets);
   return run;
 }
@@ -54,7 +58,9 @@ function apiKey(name: string, outputs: Record<string, unknown>, o: { delete?: bo
 
 beforeAll(async () => {
   sim = await startSimulator();
-  secrets.push(sim.bootstrapKey, sim.user.password);
+  secrets.push(sim.bootstrapKey, sim.user.password, LONER.password);
+  sim.addOrganization("org-empty");
+  sim.addUser("org-empty", LONER.email, LONER.password);
   dir = mkdtempSync(join(tmpdir(), "qwilt-keys-findings-"));
   const made = (name: string, ttl: number) => {
     const { keyId, apiToken } = sim.createKey("org-1", { name, permission: "MediaEditor", ttl, active: true });
@@ -194,5 +200,43 @@ describe("whole days", () => {
       "LEFT counts whole days, rounded down: the days left, or for an expired key the days since it expired",
     );
     expect(help).toContain("--json's daysLeft is the days left rounded down, negative once expired");
+  });
+});
+
+describe("a login to an organization that lists no key", () => {
+  it("with state keys to check: exit 2, asking for --org, rather than passing them all as another organization's", async () => {
+    for (const args of [
+      ["audit", "--json", "--state", prodFile],
+      ["list", "--state", prodFile],
+    ]) {
+      const run = await cli(args, asLoner);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe(
+        "qwilt-keys: Qwilt lists no key in the organization the credentials reach, and does not say which organization that is: the 5 keys the states hold cannot be checked against it; give --org <id>, or set QWILT_ORG_ID\n",
+      );
+      expect(run.code).toBe(2);
+    }
+    // Named, the organization is known: the states' keys are another organization's, and said so.
+    const named = await cli(["audit", "--json", "--state", prodFile, "--org", "org-empty"], asLoner);
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout)).toMatchObject({ organization: "org-empty", findings: [] });
+    expect(named.stderr).toMatch(/state keys of other organizations were not checked \(org-1: 3\)/);
+  });
+
+  it("without state keys: the organization is a string, as the login token names it (login-token-names-org)", async () => {
+    const list = await cli(["list", "--json"], asLoner);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual({ organization: "org-empty", keys: [] });
+    const audit = await cli(["audit", "--json"], asLoner);
+    expect(JSON.parse(audit.stdout)).toEqual({
+      organization: "org-empty",
+      findings: [],
+      counts: { error: 0, warning: 0, info: 0 },
+    });
+    const doctor = JSON.parse((await cli(["doctor", "--json"], asLoner)).stdout);
+    expect(doctor.organization).toBe("org-empty");
+    expect(doctor.checks.find((c: { check: string }) => c.check === "list").message).toMatch(
+      /listed 0 keys of organization org-empty \(as the login token names it, unverified\)/,
+    );
   });
 });

@@ -81,7 +81,7 @@ ${ENVIRONMENT_HELP}`,
       printNotes(io, stateNotes(s));
       const paint = paintFor(io.stdout, io.env);
       if (format === "json") {
-        io.stdout.write(`${JSON.stringify({ organization: s.organization ?? null, findings, counts }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ organization: s.organization, findings, counts }, null, 2)}\n`);
       } else if (format === "markdown") {
         io.stdout.write(findingsMarkdown(findings, summary, s.failures));
       } else if (format === "github") {

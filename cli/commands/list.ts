@@ -48,7 +48,7 @@ ${ENVIRONMENT_HELP}`,
       printNotes(io, stateNotes(s));
       if (json) {
         io.stdout.write(
-          `${JSON.stringify({ organization: s.organization ?? null, keys: views.map(listedKeyJson) }, null, 2)}\n`,
+          `${JSON.stringify({ organization: s.organization, keys: views.map(listedKeyJson) }, null, 2)}\n`,
         );
       } else {
         const paint = paintFor(io.stdout, io.env);

@@ -83,7 +83,7 @@ ${ENVIRONMENT_HELP}`,
       const todo: KeyView[] = [];
       for (const id of ids) {
         const v = views.get(id);
-        if (!v) say("gone", id, `not listed in ${s.organization ?? "the organization"}: unknown or already revoked`);
+        if (!v) say("gone", id, `not listed in organization ${s.organization}: unknown or already revoked`);
         else if (v.match.management === "managed" && !force) {
           say(
             "refused",
@@ -97,7 +97,7 @@ ${ENVIRONMENT_HELP}`,
         let go = boolFlag(args, "yes");
         if (!go && isInteractive(io)) {
           io.stderr.write(
-            `About to revoke, for good, in ${s.organization ?? "the organization"}:\n${todo.map((v) => `  ${clean(v.key.keyId)}  ${describe(v)}\n`).join("")}`,
+            `About to revoke, for good, in organization ${s.organization}:\n${todo.map((v) => `  ${clean(v.key.keyId)}  ${describe(v)}\n`).join("")}`,
           );
           go = await confirm(io, `Revoke ${todo.length === 1 ? "this key" : `these ${todo.length} keys`}?`);
         } else if (!go) {
