@@ -11,6 +11,7 @@ import { allCommands, findCommand } from "./command-registry";
 import { OperationError, UsageError } from "./errors";
 import { commandHelp, mainHelp } from "./help";
 import type { Io } from "./io";
+import { terminalWidth } from "./output/terminal-width";
 import { guardOutput } from "./secret-guard";
 
 export async function main(argv: readonly string[], processIo: Io): Promise<number> {
@@ -25,7 +26,7 @@ export async function main(argv: readonly string[], processIo: Io): Promise<numb
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h") {
-    io.stdout.write(mainHelp(allCommands()));
+    io.stdout.write(mainHelp(allCommands(), terminalWidth(io)));
     return 0;
   }
   if (first === "--version" || first === "-V") {
@@ -51,12 +52,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   // --help wins over anything else on the line (before a `--`), as in git and gh.
   const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
   if (flags.includes("--help") || flags.includes("-h")) {
-    io.stdout.write(commandHelp(command));
+    io.stdout.write(commandHelp(command, terminalWidth(io)));
     return 0;
   }
   const args = parseCommandArgs(command, [...rest]);
   if (args.flags.help) {
-    io.stdout.write(commandHelp(command));
+    io.stdout.write(commandHelp(command, terminalWidth(io)));
     return 0;
   }
   return command.run(args, io);
@@ -64,13 +65,13 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
 
 function help(name: string | undefined, io: Io): number {
   if (name === undefined) {
-    io.stdout.write(mainHelp(allCommands()));
+    io.stdout.write(mainHelp(allCommands(), terminalWidth(io)));
     return 0;
   }
   const command = findCommand(name);
   if (!command)
     throw new UsageError(name, `unknown command "${name}"`, { seeAlso: 'Run "qwilt-keys --help" for the commands.' });
-  io.stdout.write(commandHelp(command));
+  io.stdout.write(commandHelp(command, terminalWidth(io)));
   return 0;
 }
 

@@ -73,19 +73,49 @@ describe("help and usage", () => {
     expect(help.stdout).toMatch(/Commands:\n {2}list {3}.+\n {2}audit {2}.+\n {2}revoke .+\n {2}doctor .+\n/);
     expect(help.stdout).toContain("Exit codes:");
     expect((await cli([])).stdout).toBe(help.stdout);
-    for (const command of ["list", "audit", "revoke", "doctor"]) {
+    for (const command of ["list", "audit", "revoke", "doctor", "probe"]) {
       const own = await cli([command, "--help"]);
       expect(own.code).toBe(0);
       expect(own.stdout).toMatch(new RegExp(`^Usage: qwilt-keys ${command} `));
-      expect(own.stdout).toContain("Options:");
       expect(own.stdout).toContain("-h, --help");
+      // Options, then Environment, then Examples; wrapped to 100 columns (a pipe), but for the examples.
+      const sections = own.stdout.split("\n").filter((l) => /^[A-Z][a-z]+:$/.test(l));
+      expect(sections).toEqual([
+        ...(command === "revoke" ? ["Arguments:"] : []),
+        "Options:",
+        "Environment:",
+        "Examples:",
+      ]);
+      const body = own.stdout.slice(0, own.stdout.indexOf("Examples:"));
+      for (const line of body.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+      // Every variable on its own line, its words in the column the options' are in.
+      const column = /^ {2}-h, --help +/.exec(own.stdout.split("\n").find((l) => l.includes("-h, --help"))!)![0].length;
+      for (const name of ["QWILT_TIMEOUT_MS", "QWILT_MAX_RETRIES", "NO_COLOR"])
+        expect(own.stdout, name).toMatch(new RegExp(`^ {2}${name} {2,}\\S`, "m"));
+      const timeout = own.stdout.split("\n").find((l) => l.startsWith("  QWILT_TIMEOUT_MS"))!;
+      expect(timeout.slice(column)).toMatch(/^each request's timeout, in milliseconds \(default 30000\)$/);
+      // Only the commands that read --state read the Pulumi Cloud's variables.
+      const pulumi = own.stdout.split("\n").filter((l) => /^ {2}PULUMI_/.test(l));
+      if (command === "doctor" || command === "probe") expect(pulumi).toEqual([]);
+      else {
+        expect(pulumi.map((l) => l.slice(0, column).trim())).toEqual(["PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL"]);
+        for (const l of pulumi) expect(l.charAt(column - 1)).toBe(" ");
+        for (const l of pulumi) expect(l.charAt(column)).not.toBe(" ");
+      }
       if (command === "audit") {
-        expect(own.stdout).toMatch(/previous-overdue .*\n.*orphaned .*\n.*unmanaged .*\n.*missing /);
+        expect(own.stdout).toMatch(
+          /previous-overdue [\s\S]*\n {2}orphaned [\s\S]*\n {2}unmanaged [\s\S]*\n {2}missing /,
+        );
         expect((await cli(["help", command])).stdout).toBe(own.stdout);
         // --help wins over anything else on the line, as in git and gh.
         expect((await cli([command, "--bogus", "-h"])).stdout).toBe(own.stdout);
       }
     }
+    // A narrower terminal ($COLUMNS in a pipe): the help wraps to it.
+    const narrow = (await cli(["audit", "--help"], { COLUMNS: "72" })).stdout;
+    for (const line of narrow.slice(0, narrow.indexOf("Examples:")).split("\n"))
+      expect(line.length, line).toBeLessThanOrEqual(72);
+    expect(narrow).toMatch(/^Usage: qwilt-keys audit .*\n {18}\[/);
     const version = await cli(["--version"]);
     expect(version.stdout).toMatch(/^qwilt-keys \d+\.\d+\.\d+/);
   });

@@ -6,7 +6,7 @@ import { paintFor } from "../output/colour";
 import { keyTable, listSummary } from "../output/key-table";
 import { timeline } from "../output/timeline";
 import { terminalWidth } from "../output/terminal-width";
-import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
+import { JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
 import { printNotes, stateNotes, survey } from "../survey";
 
 export const command: Command = {
@@ -24,9 +24,7 @@ LEFT counts whole days, rounded down: the days left, or for an expired key the d
 expired: -2 for that same key.
 
 --timeline draws each key's validity as a bar on one time axis (made, rotateAt, expiry, today), so
-overlapping keys and the next expiry are seen at a glance.
-
-${ENVIRONMENT_HELP}`,
+overlapping keys and the next expiry are seen at a glance.`,
   flags: [
     STATE_FLAG,
     WARN_DAYS_FLAG,

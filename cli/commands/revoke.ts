@@ -13,7 +13,7 @@ import { paintFor } from "../output/colour";
 import { clean } from "../output/sanitize";
 import { confirm, isInteractive } from "../prompt";
 import { describeApiError } from "../qwilt-error-words";
-import { ENVIRONMENT_HELP, ORG_FLAG, STATE_FLAG } from "../shared-flags";
+import { ORG_FLAG, STATE_FLAG } from "../shared-flags";
 import { printNotes, stateNotes, survey } from "../survey";
 import { QwiltError } from "../../sdk/client/errors";
 
@@ -30,9 +30,7 @@ naming its stack and URN (revoke it with \`pulumi destroy\` or \`pulumi up\`, or
 already revoked) is reported as done. When a state cannot be read, nothing is revoked.
 
 Each key's outcome is printed: revoked, gone (not listed), refused, failed, or kept (not confirmed).
-Exit 0 when every key is revoked or gone, 1 otherwise, 2 for bad usage.
-
-${ENVIRONMENT_HELP}`,
+Exit 0 when every key is revoked or gone, 1 otherwise, 2 for bad usage.`,
   positionals: {
     name: "keyId",
     help: "the keys to revoke, by keyId (as `qwilt-keys list` shows them)",
