@@ -60,7 +60,16 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(commandHelp(command, terminalWidth(io)));
     return 0;
   }
-  return command.run(args, io);
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    // A bad flag value reads like a bad flag: with the same pointer to the command's help.
+    if (error instanceof UsageError && !error.seeAlso && error.subject.startsWith("--"))
+      throw new UsageError(error.subject, error.message, {
+        seeAlso: `Run "qwilt-keys ${command.name} --help" for usage.`,
+      });
+    throw error;
+  }
 }
 
 function help(name: string | undefined, io: Io): number {

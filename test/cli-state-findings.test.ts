@@ -212,7 +212,8 @@ describe("a login to an organization that lists no key", () => {
       const run = await cli(args, asLoner);
       expect(run.stdout).toBe("");
       expect(run.stderr).toBe(
-        "qwilt-keys: Qwilt lists no key in the organization the credentials reach, and does not say which organization that is: the 5 keys the states hold cannot be checked against it; give --org <id>, or set QWILT_ORG_ID\n",
+        "qwilt-keys: Qwilt lists no key in the organization the credentials reach, and does not say which organization that is: the 5 keys the states hold cannot be checked against it; give --org <id>, or set QWILT_ORG_ID\n" +
+          `Run "qwilt-keys ${args[0]} --help" for usage.\n`,
       );
       expect(run.code).toBe(2);
     }

@@ -141,7 +141,12 @@ describe("help and usage", () => {
     await refused(["revoke", "12; rm -rf /"], /is not a keyId/);
   });
 
-  it("bad values: named, with what is allowed", async () => {
+  it("bad values: named, with what is allowed, and the same pointer to the help as a bad flag", async () => {
+    await refused(
+      ["list", "--warn-days", "abc"],
+      /^qwilt-keys: --warn-days must be a whole number of days from 0 to 365 \(got "abc"\)\nRun "qwilt-keys list --help" for usage\.\n$/,
+    );
+    await refused(["audit", "--format", "yaml"], /\nRun "qwilt-keys audit --help" for usage\.\n$/);
     for (const bad of ["x", "-1", "1.5", "400", ""])
       await refused(
         ["list", "--warn-days", bad],
