@@ -501,6 +501,59 @@ describe("qwilt-keys doctor", () => {
   });
 });
 
+describe("list's table and timeline", () => {
+  it("the timeline: today's column shows in every row, column 0 too; a one-day key keeps both ends; ◆ only inside", async () => {
+    const { keyId, apiToken } = sim.createKey("org-1", {
+      name: "one-day",
+      permission: "MediaViewer",
+      ttl: 1,
+      active: true,
+    });
+    secrets.push(apiToken);
+    try {
+      const made = sim.keys().find((k) => k.keyId === keyId)!;
+      const state = {
+        version: 1 as const,
+        outputs: {},
+        resources: [
+          {
+            urn: "urn:pulumi:dev::svc::pulumi-nodejs:dynamic/qwilt:ApiKey::short",
+            type: "pulumi-nodejs:dynamic/qwilt:ApiKey",
+            id: `org-1/${keyId}`,
+            inputs: {},
+            // Its rotateAt half a day in: on a year-long axis, the same column as both its ends.
+            outputs: {
+              keyId,
+              name: "one-day",
+              organization: "org-1",
+              expiresAt: made.expireAt,
+              rotateAt: new Date(Date.parse(made.createdAt) + 43_200_000).toISOString(),
+            },
+            dependencies: [],
+            additionalSecretOutputs: ["key"],
+          },
+        ],
+      };
+      const source = file("short.json", JSON.stringify(stackExport(state, { project: "svc", stack: "dev" })));
+      const run = await cli(["list", "--timeline", "--state", source], { COLUMNS: "100" });
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.split("\n");
+      // Every key here was made within seconds of now, the axis's start: today is column 0.
+      const today = lines[1]!.indexOf("▼");
+      const rows = lines.slice(2, lines.indexOf(""));
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const row of rows) expect(row.charAt(today), row).toBe("┼");
+      const short = rows.find((l) => l.startsWith(`${keyId} `))!;
+      expect(short.slice(today, today + 2)).toBe("┼┤");
+      expect(short).not.toContain("◆");
+      const bootstrap = rows.find((l) => l.startsWith("1 "))!;
+      expect(bootstrap.slice(today)).toMatch(/^┼─+┤ /);
+    } finally {
+      sim.revokeKey("org-1", keyId);
+    }
+  });
+});
+
 describe("key names are anyone's to choose", () => {
   it("control characters never reach a terminal, a workflow command or Markdown", async () => {
     const hostile = "evil\n::error title=pwned::owned\x1b[31m|<b>x</b>";
