@@ -164,6 +164,10 @@ describe("help and usage", () => {
       ["audit", "--json", "--format", "markdown"],
       /--json means --format json; it cannot go with --format markdown/,
     );
+    await refused(
+      ["list", "--timeline", "--json"],
+      /^qwilt-keys: --timeline draws on a terminal; it cannot go with --json .*\nRun "qwilt-keys list --help" for usage\.\n$/,
+    );
   });
 });
 
@@ -548,6 +552,14 @@ describe("list's table and timeline", () => {
       expect(short).not.toContain("◆");
       const bootstrap = rows.find((l) => l.startsWith("1 "))!;
       expect(bootstrap.slice(today)).toMatch(/^┼─+┤ /);
+
+      // The table: a STACK column with --state, none without (it would be empty).
+      const withState = (await cli(["list", "--state", source])).stdout.split("\n");
+      expect(withState[0]).toMatch(/^KEY ID +NAME +PERMISSION +EXPIRES +LEFT +STATUS +MANAGEMENT +STACK$/);
+      expect(withState.find((l) => l.startsWith(`${keyId} `))).toMatch(/ managed +svc\/dev$/);
+      const bare = (await cli(["list"])).stdout.split("\n");
+      expect(bare[0]).toMatch(/^KEY ID +NAME +PERMISSION +EXPIRES +LEFT +STATUS +MANAGEMENT$/);
+      expect(bare.find((l) => l.startsWith(`${keyId} `))).toMatch(/ unknown$/);
     } finally {
       sim.revokeKey("org-1", keyId);
     }
@@ -573,6 +585,10 @@ describe("key names are anyone's to choose", () => {
       ]);
       expect(gh.stdout).not.toMatch(/^::error title=pwned/m);
       const md = await cli(["audit", "--format", "markdown"]);
+      // The heading names the organization; the summary under it does not again.
+      expect(md.stdout).toMatch(
+        /^### qwilt-keys audit: org-1\n\n\d+ errors?, \d+ warnings?, \d+ info \(\d+ keys, no --state\)\n/,
+      );
       expect(md.stdout).toContain("evil\ufffd::error title=pwned::owned\ufffd\\[31m\\|\\<b\\>x\\</b\\>");
     } finally {
       sim.revokeKey("org-1", k.keyId);

@@ -1,6 +1,7 @@
 /** `qwilt-keys list`: every key of the organization, who manages it, when it expires. */
 import { boolFlag, daysFlag } from "../args/flag-values";
 import type { Command } from "../command";
+import { UsageError } from "../errors";
 import { keyViews, listedKeyJson } from "../keys/key-view";
 import { paintFor } from "../output/colour";
 import { keyTable, listSummary } from "../output/key-table";
@@ -40,6 +41,12 @@ overlapping keys and the next expiry are seen at a glance.`,
   async run(args, io) {
     const warnDays = daysFlag(args, "warn-days", 30);
     const json = boolFlag(args, "json");
+    if (json && boolFlag(args, "timeline")) {
+      throw new UsageError(
+        "--timeline",
+        "--timeline draws on a terminal; it cannot go with --json (whose keys hold every date it draws)",
+      );
+    }
     const s = await survey(args, io);
     try {
       const views = keyViews(s.listed, s.matching.matches, io.now(), warnDays);
