@@ -566,6 +566,34 @@ describe("list's table and timeline", () => {
   });
 });
 
+describe("qwilt-keys revoke's output", () => {
+  it("one line per keyId, in the order given, the keyIds in a column; no 'unknown' management without --state", async () => {
+    // keyId 2 is "read-only"; 9999 and 12345 are no key.
+    const run = await cli(["revoke", "9999", "2", "12345"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split("\n").filter(Boolean)).toEqual([
+      "gone     9999   not listed in organization org-1: unknown or already revoked",
+      expect.stringMatching(
+        /^kept {5}2 {6}"read-only" \(viewer, expires \d{4}-\d\d-\d\d\): not revoked; without a terminal, give --yes to revoke$/,
+      ),
+      "gone     12345  not listed in organization org-1: unknown or already revoked",
+    ]);
+  });
+
+  it("a state that cannot be read: 'nothing revoked' first, then the stacks, exit 2", async () => {
+    const root = join(dir, "diy-broken");
+    mkdirSync(join(root, ".pulumi", "stacks", "svc"), { recursive: true });
+    writeFileSync(join(root, ".pulumi", "stacks", "svc", "broken.json"), "{");
+    const run = await cli(["revoke", "2", "--yes", "--state", root]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^qwilt-keys: nothing revoked: 1 stack could not be read, so which keys it manages is unknown:\n {2}svc\/broken: .*broken\.json is not valid JSON\n$/,
+    );
+    expect(sim.liveKeys().some((k) => k.keyId === "2")).toBe(true);
+  });
+});
+
 describe("key names are anyone's to choose", () => {
   it("control characters never reach a terminal, a workflow command or Markdown", async () => {
     const hostile = "evil\n::error title=pwned::owned\x1b[31m|<b>x</b>";
