@@ -102,10 +102,10 @@ export async function runDoctor(io: Io, orgFlag: string | undefined): Promise<Do
     } catch (error) {
       if (!(error instanceof QwiltError)) throw error;
       if (connection.credentials === "login" && error.path === LOGIN_PATH)
-        add("login", "fail", describeApiError(error));
+        add("login", "fail", describeApiError(error, true));
       else {
         if (connection.credentials === "login") add("login", "ok", "logged in");
-        add("list", "fail", describeApiError(error));
+        add("list", "fail", describeApiError(error, true));
       }
       return report(settings, connection.orgId ?? null, 1);
     }
@@ -194,7 +194,8 @@ async function permissionCheck(connection: Connection, own: ApiKeyInfo | undefin
         "warn",
         "may only read: revoking a key that does not exist answered 403; making and revoking keys needs an Editor key or a user with that right",
       );
-    else if (error instanceof QwiltError) add("permission", "unknown", `could not tell: ${describeApiError(error)}`);
+    else if (error instanceof QwiltError)
+      add("permission", "unknown", `could not tell: ${describeApiError(error, true)}`);
     else throw error;
   }
 }

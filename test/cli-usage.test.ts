@@ -490,6 +490,9 @@ describe("qwilt-keys doctor", () => {
     const wrong = await cli(["doctor"], { QWILT_API_KEY: "not-a-real-key-at-all" });
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/list +fail +GET \/api\/1\/api-keys: 401 Unauthorized/);
+    // doctor's own hints do not send the reader to doctor.
+    expect(wrong.stdout).toMatch(/check QWILT_API_KEY/);
+    expect(wrong.stdout).not.toContain("qwilt-keys doctor");
     expect(wrong.stdout).not.toContain("not-a-real-key-at-all");
     const badLogin = await cli(["doctor"], {
       QWILT_API_KEY: undefined,
