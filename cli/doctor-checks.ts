@@ -102,10 +102,10 @@ export async function runDoctor(io: Io, orgFlag: string | undefined): Promise<Do
     } catch (error) {
       if (!(error instanceof QwiltError)) throw error;
       if (connection.credentials === "login" && error.path === LOGIN_PATH)
-        add("login", "fail", describeApiError(error));
+        add("login", "fail", describeApiError(error, true));
       else {
         if (connection.credentials === "login") add("login", "ok", "logged in");
-        add("list", "fail", describeApiError(error));
+        add("list", "fail", describeApiError(error, true));
       }
       return report(settings, connection.orgId ?? null, 1);
     }
@@ -116,11 +116,14 @@ export async function runDoctor(io: Io, orgFlag: string | undefined): Promise<Do
         `logged in; a login token lives ${LOGIN_TOKEN_LIFETIME_MS / 60_000} minutes and is renewed as needed`,
       );
     const owners = [...new Set(listed.map((k) => k.organization))];
-    const organization = connection.orgId ?? (owners.length === 1 ? owners[0]! : null);
+    let organization = connection.orgId ?? (owners.length === 1 ? owners[0]! : null);
+    // No key listed and no --org: only the login token's claim can name it (assumed: login-token-names-org).
+    const named = organization === null ? await client.loginTokenOrganization().catch(() => undefined) : undefined;
+    if (named !== undefined) organization = named;
     add(
       "list",
       "ok",
-      `the credentials work: the API listed ${listed.length} key${listed.length === 1 ? "" : "s"}${organization ? ` of organization ${organization}` : ""}`,
+      `the credentials work: the API listed ${listed.length} key${listed.length === 1 ? "" : "s"}${organization ? ` of organization ${organization}` : ""}${named !== undefined ? " (as the login token names it, unverified)" : ""}`,
     );
 
     const own = connection.credentials === "apiKey" ? ownKey(resolved.values.apiKey!, listed) : undefined;
@@ -191,7 +194,8 @@ async function permissionCheck(connection: Connection, own: ApiKeyInfo | undefin
         "warn",
         "may only read: revoking a key that does not exist answered 403; making and revoking keys needs an Editor key or a user with that right",
       );
-    else if (error instanceof QwiltError) add("permission", "unknown", `could not tell: ${describeApiError(error)}`);
+    else if (error instanceof QwiltError)
+      add("permission", "unknown", `could not tell: ${describeApiError(error, true)}`);
     else throw error;
   }
 }

@@ -2,6 +2,8 @@
  * What a command touches of the outside world, in one object: the streams, the environment and the
  * clock. bin.ts hands it the process's; nothing else reads process.* directly.
  */
+import { Redactor } from "../sdk/client/redact";
+
 export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -20,6 +22,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Every secret met so far; nothing printed holds one (cli/secret-guard.ts). */
+  secrets: Redactor;
 }
 
 /**
@@ -36,6 +40,7 @@ export function processIo(): Io {
     stdin: process.stdin,
     env: process.env,
     now: () => Date.now() + shift,
+    secrets: new Redactor(),
   };
 }
 

@@ -11,8 +11,11 @@ import { allCommands, findCommand } from "./command-registry";
 import { OperationError, UsageError } from "./errors";
 import { commandHelp, mainHelp } from "./help";
 import type { Io } from "./io";
+import { terminalWidth } from "./output/terminal-width";
+import { guardOutput } from "./secret-guard";
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], processIo: Io): Promise<number> {
+  const io = guardOutput(processIo);
   try {
     return await dispatch(argv, io);
   } catch (error) {
@@ -23,7 +26,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h") {
-    io.stdout.write(mainHelp(allCommands()));
+    io.stdout.write(mainHelp(allCommands(), terminalWidth(io)));
     return 0;
   }
   if (first === "--version" || first === "-V") {
@@ -49,31 +52,41 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   // --help wins over anything else on the line (before a `--`), as in git and gh.
   const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
   if (flags.includes("--help") || flags.includes("-h")) {
-    io.stdout.write(commandHelp(command));
+    io.stdout.write(commandHelp(command, terminalWidth(io)));
     return 0;
   }
   const args = parseCommandArgs(command, [...rest]);
   if (args.flags.help) {
-    io.stdout.write(commandHelp(command));
+    io.stdout.write(commandHelp(command, terminalWidth(io)));
     return 0;
   }
-  return command.run(args, io);
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    // A bad flag value reads like a bad flag: with the same pointer to the command's help.
+    if (error instanceof UsageError && !error.seeAlso && error.subject.startsWith("--"))
+      throw new UsageError(error.subject, error.message, {
+        seeAlso: `Run "qwilt-keys ${command.name} --help" for usage.`,
+      });
+    throw error;
+  }
 }
 
 function help(name: string | undefined, io: Io): number {
   if (name === undefined) {
-    io.stdout.write(mainHelp(allCommands()));
+    io.stdout.write(mainHelp(allCommands(), terminalWidth(io)));
     return 0;
   }
   const command = findCommand(name);
   if (!command)
     throw new UsageError(name, `unknown command "${name}"`, { seeAlso: 'Run "qwilt-keys --help" for the commands.' });
-  io.stdout.write(commandHelp(command));
+  io.stdout.write(commandHelp(command, terminalWidth(io)));
   return 0;
 }
 
 function report(error: unknown, io: Io): number {
-  // Every message was built without secrets; patterns catch anything that looks like a token all the same.
+  // Every message was built without secrets; patterns catch anything that looks like a token all the same, and
+  // the stream itself removes every configured secret (cli/secret-guard.ts).
   const say = (text: string) => io.stderr.write(`${redactPatterns(text)}\n`);
   if (error instanceof UsageError) {
     say(`qwilt-keys: ${error.message}`);

@@ -68,6 +68,7 @@ const NOT_CHECKED: Record<AssumptionId, string | undefined> = {
   "login-302-cookie": undefined,
   "login-bearer": undefined,
   "login-token-lifetime": "not checked: it would take an hour",
+  "login-token-names-org": undefined,
   "api-key-header": undefined,
   "wrong-key-401": undefined,
   "list-path": undefined,
@@ -145,7 +146,7 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
 
   if (!login) {
     const why = "not checked: the credentials are an API key (QWILT_USERNAME and QWILT_PASSWORD would check the login)";
-    for (const id of ["login-302-cookie", "login-bearer"] as const) set(id, "unknown", why);
+    for (const id of ["login-302-cookie", "login-bearer", "login-token-names-org"] as const) set(id, "unknown", why);
   }
 
   // 1. The organization's keys: logs in first with username/password.
@@ -231,6 +232,21 @@ export async function runProbe(connection: Connection, options: ProbeOptions): P
       `ttl ${created.ttlDays}, createdAt ${created.createdAt}, expireAt ${created.expiresAt}`,
     );
     set("key-is-jwt", ...jwtShape(key));
+    // The key is made in the organization the login went to: what the login token should name.
+    if (login) {
+      try {
+        const named = await client.loginTokenOrganization();
+        set(
+          "login-token-names-org",
+          named === created.organization ? "confirmed" : "contradicted",
+          named === undefined
+            ? "the login token's payload names no organization (no orgId, org or ownerId claim)"
+            : `the login token names organization ${named}; the key was made in ${created.organization}`,
+        );
+      } catch (error) {
+        failed("login-token-names-org", error, "reading the login token");
+      }
+    }
 
     // 4. Listed and got.
     try {

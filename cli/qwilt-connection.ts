@@ -16,6 +16,7 @@ import {
   type SettingName,
 } from "../sdk/settings";
 import { UsageError } from "./errors";
+import { configuredSecrets } from "./secret-guard";
 
 export interface Connection {
   client: QwiltClient;
@@ -25,7 +26,7 @@ export interface Connection {
   orgId?: string;
   /** Things the user should know; never a secret. */
   warnings: string[];
-  /** Every secret the command may meet (API key, password), to keep them out of anything it prints. */
+  /** Every configured secret (API keys, passwords, the Pulumi token), which every client it makes keeps out of its messages. */
   secrets: string[];
 }
 
@@ -89,6 +90,7 @@ export function connect(env: NodeJS.ProcessEnv, orgFlag: string | undefined): Co
     );
   }
 
+  const secrets = configuredSecrets(env);
   const { QwiltClient } = require("../sdk/client/qwilt-client") as typeof import("../sdk/client/qwilt-client");
   const client = new QwiltClient({
     credentials,
@@ -96,8 +98,8 @@ export function connect(env: NodeJS.ProcessEnv, orgFlag: string | undefined): Co
     loginUrl: values.loginUrl,
     timeoutMs: values.timeoutMs,
     maxRetries: values.maxRetries,
+    secrets,
   });
-  const secrets = [values.apiKey, values.password].filter((s): s is string => s !== undefined);
   return {
     client,
     resolved,

@@ -28,14 +28,3 @@ export const WARN_DAYS_FLAG: FlagSpec = {
   value: "N",
   help: "a key expiring within N days is expiring (default 30)",
 };
-
-/** Where the connection and state flags are explained, at the end of every command's help. */
-export const ENVIRONMENT_HELP = `Environment:
-  QWILT_API_KEY, QCDN_API_KEY        an API key (its own organization only)
-  QWILT_USERNAME, QWILT_PASSWORD     or a user to log in as (QCDN_USERNAME, QCDN_PASSWORD also work)
-  QWILT_ORG_ID                       the organization to log in to (like --org)
-  QWILT_USERS_URL, QWILT_LOGIN_URL   the API's addresses (https, except for a loopback host)
-  QWILT_TIMEOUT_MS, QWILT_MAX_RETRIES
-  PULUMI_ACCESS_TOKEN, PULUMI_BACKEND_URL   for --state pulumi-cloud://<organization> (else \`pulumi login\`'s)
-  NO_COLOR                           no colour, even on a terminal
-An empty variable counts as unset.`;

@@ -10,15 +10,19 @@ import type { ParsedArgs } from "./command";
 import type { Io } from "./io";
 import { matchKeys, type Matching } from "./keys/match-keys";
 import { apiFailure } from "./qwilt-error-words";
-import { connect, type Connection } from "./qwilt-connection";
+import { connect, variablesOf, type Connection } from "./qwilt-connection";
+import { UsageError } from "./errors";
 import { readStates } from "./states/read-states";
-import type { StackFailure } from "./states/source-result";
+import type { SourceResult, StackFailure } from "./states/source-result";
 import type { StackKeys } from "./states/state-keys";
 
 export interface Survey {
   connection: Connection;
-  /** The Qwilt organization listed: the one asked for, else the one the keys belong to. */
-  organization?: string;
+  /**
+   * The Qwilt organization listed: the one asked for, else the one the keys belong to, else (no key listed, no
+   * state key to check) the one the login token names.
+   */
+  organization: string;
   listed: ApiKeyInfo[];
   /** undefined without `--state`. */
   stacks?: StackKeys[];
@@ -39,10 +43,13 @@ export async function survey(args: ParsedArgs, io: Io): Promise<Survey> {
       throw apiFailure(error, "listing the organization's keys");
     });
     const owners = [...new Set(listed.map((k) => k.organization))];
-    const organization = connection.orgId ?? (owners.length === 1 ? owners[0] : undefined);
+    const organization =
+      connection.orgId ??
+      (owners.length === 1 ? owners[0] : undefined) ??
+      (await unlistedOrganization(connection, read));
     return {
       connection,
-      ...(organization !== undefined ? { organization } : {}),
+      organization,
       listed,
       ...(read ? { stacks: read.stacks } : {}),
       failures: read?.failures ?? [],
@@ -52,6 +59,34 @@ export async function survey(args: ParsedArgs, io: Io): Promise<Survey> {
     await connection.client.close();
     throw error;
   }
+}
+
+/**
+ * The organization of a login without --org when Qwilt lists no key in it. Qwilt documents no way to tell
+ * it, so: with state keys to check, the command stops (exit 2) rather than call them all another
+ * organization's and pass; without, the login token's claim names it (assumed, sdk/qwilt-api.ts
+ * login-token-names-org), else the command stops too.
+ */
+async function unlistedOrganization(connection: Connection, read: SourceResult | undefined): Promise<string> {
+  const stateKeys = (read?.stacks ?? []).reduce((n, s) => n + s.keys.length + s.pending.length, 0);
+  const fix =
+    connection.credentials === "login"
+      ? "give --org <id>, or set QWILT_ORG_ID"
+      : `check that ${variablesOf("apiKey")} is a key of the organization you mean`;
+  const why =
+    "Qwilt lists no key in the organization the credentials reach, and does not say which organization that is";
+  if (stateKeys > 0) {
+    throw new UsageError(
+      connection.credentials === "login" ? "--org" : "QWILT_API_KEY",
+      `${why}: the ${stateKeys} key${stateKeys === 1 ? "" : "s"} the states hold cannot be checked against it; ${fix}`,
+    );
+  }
+  const named = await connection.client.loginTokenOrganization().catch(() => undefined);
+  if (named !== undefined) return named;
+  throw new UsageError(
+    connection.credentials === "login" ? "--org" : "QWILT_API_KEY",
+    `${why} (its login token names none); ${fix}`,
+  );
 }
 
 /** What the user should know about the states read, on standard error (never part of --json). */

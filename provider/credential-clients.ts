@@ -34,6 +34,8 @@ export class CredentialClients {
       ...extra,
       usersUrl: config.usersUrl,
       loginUrl: config.loginUrl,
+      // Each client keeps both credentials out of its messages: an API error may echo either.
+      secrets: [config.apiKey, config.password].filter((s): s is string => typeof s === "string"),
     };
     this.settleMs = common.timeoutMs ?? config.timeoutMs;
     // Constructing a client validates its URLs, so bad configuration surfaces at `check`.

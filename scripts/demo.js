@@ -13,7 +13,10 @@ const REPO = resolve(__dirname, "..");
 const { startSimulator } = require(join(REPO, "dist/sdk/simulator"));
 
 const DAY = 24 * 60 * 60 * 1000;
-const say = (s) => console.log(`\n\x1b[1m== ${s}\x1b[0m`);
+// Bold on a terminal only, never with NO_COLOR (https://no-color.org) or TERM=dumb, as qwilt-keys does (cli/output/colour.ts).
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+const bold = (s) => (colour ? `\x1b[1m${s}\x1b[22m` : s);
+const say = (s) => console.log(`\n${bold(`== ${s}`)}`);
 
 function hasPulumi() {
   return spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
@@ -96,7 +99,7 @@ async function withoutEngine() {
   const { makePackedProject, packPackage } = require(join(REPO, "test/lifecycle/harness/project"));
   const { summarizeCalls, writesOf } = require(join(REPO, "test/lifecycle/harness/api-calls"));
   console.log(
-    "\x1b[1mPulumi CLI not found: running the demo through the lifecycle harness (Pulumi's real provider plugin, without the Pulumi engine).\x1b[0m\n" +
+    `${bold("Pulumi CLI not found: running the demo through the lifecycle harness (Pulumi's real provider plugin, without the Pulumi engine).")}\n` +
       "Install the CLI (https://www.pulumi.com/docs/install/) to run it with `pulumi up` itself.",
   );
   const packDir = mkdtempSync(join(tmpdir(), "qwilt-demo-pack-"));

@@ -37,6 +37,12 @@ export const ASSUMPTIONS = [
   },
   { id: "login-token-lifetime", source: "documented", statement: "a login token lives one hour" },
   {
+    id: "login-token-names-org",
+    source: "assumed",
+    statement:
+      "a login token is a JWT whose payload names the organization it logged in to (claim orgId, org or ownerId)",
+  },
+  {
     id: "api-key-header",
     source: "documented",
     statement: "the api-keys API takes an API key in the `X-API-KEY` header",
@@ -263,10 +269,12 @@ export const NO_SUCH_KEY_ID = "qwilt-keys-doctor-no-such-key";
 
 /**
  * What a credential's JWT payload says about itself, unverified [key-is-jwt]. Assumed, undocumented: `exp` (seconds since
- * the epoch) is the standard expiry claim, and `kid` or `keyId` would name the API key. Only
- * `qwilt-keys doctor` reads this, and shows it as a claim; nothing decides anything on it.
+ * the epoch) is the standard expiry claim, `kid` or `keyId` would name the API key, and `orgId`, `org` or `ownerId`
+ * the organization [login-token-names-org]. Only `qwilt-keys` reads this, and shows it as a claim: doctor the expiry
+ * and the key; list, audit and doctor the organization of a login when nothing else tells it (no --org, no key
+ * listed), never to match a state's keys against.
  */
-export function credentialClaims(token: string): { expiresAt?: string; keyId?: string } {
+export function credentialClaims(token: string): { expiresAt?: string; keyId?: string; organization?: string } {
   const payload = token.split(".")[1];
   if (!payload) return {};
   let claims: Record<string, unknown>;
@@ -276,10 +284,13 @@ export function credentialClaims(token: string): { expiresAt?: string; keyId?: s
     return {};
   }
   if (!claims || typeof claims !== "object") return {};
-  const out: { expiresAt?: string; keyId?: string } = {};
+  const out: { expiresAt?: string; keyId?: string; organization?: string } = {};
   if (typeof claims.exp === "number" && Number.isFinite(claims.exp))
     out.expiresAt = new Date(claims.exp * 1000).toISOString();
   const keyId = claims.kid ?? claims.keyId;
   if (typeof keyId === "string" || typeof keyId === "number") out.keyId = String(keyId);
+  const organization = claims.orgId ?? claims.org ?? claims.ownerId;
+  if ((typeof organization === "string" && organization !== "") || typeof organization === "number")
+    out.organization = String(organization);
   return out;
 }

@@ -105,6 +105,7 @@ describe("qwilt-keys probe against the simulator", () => {
     expect(verdicts).toMatchObject({
       "login-302-cookie": "confirmed",
       "login-bearer": "confirmed",
+      "login-token-names-org": "confirmed",
       "api-key-header": "confirmed",
     });
     expectNoSecrets(run, [sim.user.password, sim.bootstrapKey]);

@@ -73,19 +73,49 @@ describe("help and usage", () => {
     expect(help.stdout).toMatch(/Commands:\n {2}list {3}.+\n {2}audit {2}.+\n {2}revoke .+\n {2}doctor .+\n/);
     expect(help.stdout).toContain("Exit codes:");
     expect((await cli([])).stdout).toBe(help.stdout);
-    for (const command of ["list", "audit", "revoke", "doctor"]) {
+    for (const command of ["list", "audit", "revoke", "doctor", "probe"]) {
       const own = await cli([command, "--help"]);
       expect(own.code).toBe(0);
       expect(own.stdout).toMatch(new RegExp(`^Usage: qwilt-keys ${command} `));
-      expect(own.stdout).toContain("Options:");
       expect(own.stdout).toContain("-h, --help");
+      // Options, then Environment, then Examples; wrapped to 100 columns (a pipe), but for the examples.
+      const sections = own.stdout.split("\n").filter((l) => /^[A-Z][a-z]+:$/.test(l));
+      expect(sections).toEqual([
+        ...(command === "revoke" ? ["Arguments:"] : []),
+        "Options:",
+        "Environment:",
+        "Examples:",
+      ]);
+      const body = own.stdout.slice(0, own.stdout.indexOf("Examples:"));
+      for (const line of body.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+      // Every variable on its own line, its words in the column the options' are in.
+      const column = /^ {2}-h, --help +/.exec(own.stdout.split("\n").find((l) => l.includes("-h, --help"))!)![0].length;
+      for (const name of ["QWILT_TIMEOUT_MS", "QWILT_MAX_RETRIES", "NO_COLOR"])
+        expect(own.stdout, name).toMatch(new RegExp(`^ {2}${name} {2,}\\S`, "m"));
+      const timeout = own.stdout.split("\n").find((l) => l.startsWith("  QWILT_TIMEOUT_MS"))!;
+      expect(timeout.slice(column)).toMatch(/^each request's timeout, in milliseconds \(default 30000\)$/);
+      // Only the commands that read --state read the Pulumi Cloud's variables.
+      const pulumi = own.stdout.split("\n").filter((l) => /^ {2}PULUMI_/.test(l));
+      if (command === "doctor" || command === "probe") expect(pulumi).toEqual([]);
+      else {
+        expect(pulumi.map((l) => l.slice(0, column).trim())).toEqual(["PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL"]);
+        for (const l of pulumi) expect(l.charAt(column - 1)).toBe(" ");
+        for (const l of pulumi) expect(l.charAt(column)).not.toBe(" ");
+      }
       if (command === "audit") {
-        expect(own.stdout).toMatch(/previous-overdue .*\n.*orphaned .*\n.*unmanaged .*\n.*missing /);
+        expect(own.stdout).toMatch(
+          /previous-overdue [\s\S]*\n {2}orphaned [\s\S]*\n {2}unmanaged [\s\S]*\n {2}missing /,
+        );
         expect((await cli(["help", command])).stdout).toBe(own.stdout);
         // --help wins over anything else on the line, as in git and gh.
         expect((await cli([command, "--bogus", "-h"])).stdout).toBe(own.stdout);
       }
     }
+    // A narrower terminal ($COLUMNS in a pipe): the help wraps to it.
+    const narrow = (await cli(["audit", "--help"], { COLUMNS: "72" })).stdout;
+    for (const line of narrow.slice(0, narrow.indexOf("Examples:")).split("\n"))
+      expect(line.length, line).toBeLessThanOrEqual(72);
+    expect(narrow).toMatch(/^Usage: qwilt-keys audit .*\n {18}\[/);
     const version = await cli(["--version"]);
     expect(version.stdout).toMatch(/^qwilt-keys \d+\.\d+\.\d+/);
   });
@@ -111,7 +141,12 @@ describe("help and usage", () => {
     await refused(["revoke", "12; rm -rf /"], /is not a keyId/);
   });
 
-  it("bad values: named, with what is allowed", async () => {
+  it("bad values: named, with what is allowed, and the same pointer to the help as a bad flag", async () => {
+    await refused(
+      ["list", "--warn-days", "abc"],
+      /^qwilt-keys: --warn-days must be a whole number of days from 0 to 365 \(got "abc"\)\nRun "qwilt-keys list --help" for usage\.\n$/,
+    );
+    await refused(["audit", "--format", "yaml"], /\nRun "qwilt-keys audit --help" for usage\.\n$/);
     for (const bad of ["x", "-1", "1.5", "400", ""])
       await refused(
         ["list", "--warn-days", bad],
@@ -128,6 +163,10 @@ describe("help and usage", () => {
     await refused(
       ["audit", "--json", "--format", "markdown"],
       /--json means --format json; it cannot go with --format markdown/,
+    );
+    await refused(
+      ["list", "--timeline", "--json"],
+      /^qwilt-keys: --timeline draws on a terminal; it cannot go with --json .*\nRun "qwilt-keys list --help" for usage\.\n$/,
     );
   });
 });
@@ -451,6 +490,9 @@ describe("qwilt-keys doctor", () => {
     const wrong = await cli(["doctor"], { QWILT_API_KEY: "not-a-real-key-at-all" });
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/list +fail +GET \/api\/1\/api-keys: 401 Unauthorized/);
+    // doctor's own hints do not send the reader to doctor.
+    expect(wrong.stdout).toMatch(/check QWILT_API_KEY/);
+    expect(wrong.stdout).not.toContain("qwilt-keys doctor");
     expect(wrong.stdout).not.toContain("not-a-real-key-at-all");
     const badLogin = await cli(["doctor"], {
       QWILT_API_KEY: undefined,
@@ -463,6 +505,95 @@ describe("qwilt-keys doctor", () => {
     const userInUrl = await cli(["doctor", "--json"], { QWILT_LOGIN_URL: "https://me:hunter22@login.example.com" });
     expect(userInUrl.stdout).not.toContain("hunter22");
     expect(userInUrl.code).toBe(2);
+  });
+});
+
+describe("list's table and timeline", () => {
+  it("the timeline: today's column shows in every row, column 0 too; a one-day key keeps both ends; ◆ only inside", async () => {
+    const { keyId, apiToken } = sim.createKey("org-1", {
+      name: "one-day",
+      permission: "MediaViewer",
+      ttl: 1,
+      active: true,
+    });
+    secrets.push(apiToken);
+    try {
+      const made = sim.keys().find((k) => k.keyId === keyId)!;
+      const state = {
+        version: 1 as const,
+        outputs: {},
+        resources: [
+          {
+            urn: "urn:pulumi:dev::svc::pulumi-nodejs:dynamic/qwilt:ApiKey::short",
+            type: "pulumi-nodejs:dynamic/qwilt:ApiKey",
+            id: `org-1/${keyId}`,
+            inputs: {},
+            // Its rotateAt half a day in: on a year-long axis, the same column as both its ends.
+            outputs: {
+              keyId,
+              name: "one-day",
+              organization: "org-1",
+              expiresAt: made.expireAt,
+              rotateAt: new Date(Date.parse(made.createdAt) + 43_200_000).toISOString(),
+            },
+            dependencies: [],
+            additionalSecretOutputs: ["key"],
+          },
+        ],
+      };
+      const source = file("short.json", JSON.stringify(stackExport(state, { project: "svc", stack: "dev" })));
+      const run = await cli(["list", "--timeline", "--state", source], { COLUMNS: "100" });
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.split("\n");
+      // Every key here was made within seconds of now, the axis's start: today is column 0.
+      const today = lines[1]!.indexOf("▼");
+      const rows = lines.slice(2, lines.indexOf(""));
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const row of rows) expect(row.charAt(today), row).toBe("┼");
+      const short = rows.find((l) => l.startsWith(`${keyId} `))!;
+      expect(short.slice(today, today + 2)).toBe("┼┤");
+      expect(short).not.toContain("◆");
+      const bootstrap = rows.find((l) => l.startsWith("1 "))!;
+      expect(bootstrap.slice(today)).toMatch(/^┼─+┤ /);
+
+      // The table: a STACK column with --state, none without (it would be empty).
+      const withState = (await cli(["list", "--state", source])).stdout.split("\n");
+      expect(withState[0]).toMatch(/^KEY ID +NAME +PERMISSION +EXPIRES +LEFT +STATUS +MANAGEMENT +STACK$/);
+      expect(withState.find((l) => l.startsWith(`${keyId} `))).toMatch(/ managed +svc\/dev$/);
+      const bare = (await cli(["list"])).stdout.split("\n");
+      expect(bare[0]).toMatch(/^KEY ID +NAME +PERMISSION +EXPIRES +LEFT +STATUS +MANAGEMENT$/);
+      expect(bare.find((l) => l.startsWith(`${keyId} `))).toMatch(/ unknown$/);
+    } finally {
+      sim.revokeKey("org-1", keyId);
+    }
+  });
+});
+
+describe("qwilt-keys revoke's output", () => {
+  it("one line per keyId, in the order given, the keyIds in a column; no 'unknown' management without --state", async () => {
+    // keyId 2 is "read-only"; 9999 and 12345 are no key.
+    const run = await cli(["revoke", "9999", "2", "12345"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split("\n").filter(Boolean)).toEqual([
+      "gone     9999   not listed in organization org-1: unknown or already revoked",
+      expect.stringMatching(
+        /^kept {5}2 {6}"read-only" \(viewer, expires \d{4}-\d\d-\d\d\): not revoked; without a terminal, give --yes to revoke$/,
+      ),
+      "gone     12345  not listed in organization org-1: unknown or already revoked",
+    ]);
+  });
+
+  it("a state that cannot be read: 'nothing revoked' first, then the stacks, exit 2", async () => {
+    const root = join(dir, "diy-broken");
+    mkdirSync(join(root, ".pulumi", "stacks", "svc"), { recursive: true });
+    writeFileSync(join(root, ".pulumi", "stacks", "svc", "broken.json"), "{");
+    const run = await cli(["revoke", "2", "--yes", "--state", root]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^qwilt-keys: nothing revoked: 1 stack could not be read, so which keys it manages is unknown:\n {2}svc\/broken: .*broken\.json is not valid JSON\n$/,
+    );
+    expect(sim.liveKeys().some((k) => k.keyId === "2")).toBe(true);
   });
 });
 
@@ -485,6 +616,10 @@ describe("key names are anyone's to choose", () => {
       ]);
       expect(gh.stdout).not.toMatch(/^::error title=pwned/m);
       const md = await cli(["audit", "--format", "markdown"]);
+      // The heading names the organization; the summary under it does not again.
+      expect(md.stdout).toMatch(
+        /^### qwilt-keys audit: org-1\n\n\d+ errors?, \d+ warnings?, \d+ info \(\d+ keys, no --state\)\n/,
+      );
       expect(md.stdout).toContain("evil\ufffd::error title=pwned::owned\ufffd\\[31m\\|\\<b\\>x\\</b\\>");
     } finally {
       sim.revokeKey("org-1", k.keyId);

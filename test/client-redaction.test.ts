@@ -120,6 +120,13 @@ describe("secrets never reach an error", () => {
     expect(props).not.toContain("response");
   });
 
+  it("secrets of the same configuration given in `secrets` (another credential), echoed by the server", async () => {
+    server.handle(() => ({ status: 401, body: { message: `no; the password is ${PASSWORD}, the other ${CREATED}` } }));
+    const err = await failure(keyClient({ secrets: [PASSWORD, CREATED] }).listKeys());
+    expectNoSecrets(shown(err));
+    expect(err.message).toContain("no; the password is [REDACTED], the other [REDACTED]");
+  });
+
   it("connection errors and their cause", async () => {
     const dead = await startScriptedServer();
     await dead.close();

@@ -23,5 +23,7 @@ describe("npm run demo", () => {
     expect(out).toMatch(/viewerKey:?\s+\[secret\]/);
     // Keys and tokens are JWT-shaped: none may be printed.
     expect(out).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    // Into a pipe: no terminal escapes (bold is for a terminal only).
+    expect(out).not.toContain("\x1b[");
   }, 180_000);
 });

@@ -5,13 +5,18 @@
  * harness calls it where the engine calls analyzers: after Check, before the resource's step. A
  * mandatory violation fails a preview at its end and stops an up before any key is made.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callCounts } from "./lifecycle/harness/api-calls.js";
 import type { RunResult } from "./lifecycle/harness/run-program.js";
 import type { HarnessStack } from "./lifecycle/harness/stack.js";
 import { Scenario } from "./lifecycle/scenario";
+
+/** The pack's version as the CLI reports it: its package.json's. */
+const PACK_VERSION: string = JSON.parse(
+  readFileSync(join(__dirname, "..", "policy-pack", "package.json"), "utf8"),
+).version;
 
 const KEYS = "/api/1/api-keys";
 const MAX_VALIDITY = "qwilt-api-key-max-validity";
@@ -47,7 +52,7 @@ describe("the shipped policy pack, run by the harness as `--policy-pack` runs it
       ["create", "deployer-ci"],
       ["create", "reporting"],
     ]);
-    expect(preview.output).toContain(`policy qwilt-api-keys@v0.1.0 ${MAX_VALIDITY} [mandatory] deployer:`);
+    expect(preview.output).toContain(`policy qwilt-api-keys@v${PACK_VERSION} ${MAX_VALIDITY} [mandatory] deployer:`);
   });
 
   it("up: stops at the violation, before any key is made", async () => {

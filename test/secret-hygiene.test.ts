@@ -152,6 +152,21 @@ describe("secret hygiene across a whole lifecycle and its failures", () => {
       { method: "POST", path: "/api/1/api-keys", status: 401, body: '{"message":"token refused"}', times: Infinity },
       () => make("refused", { orgId: "org-2" }),
     );
+    // An answer to the API-key client that echoes the configured password (each client knows both credentials).
+    const echo = JSON.stringify({ message: `refused; the configured password is ${sim.user.password}` });
+    const echoed = await (async () => {
+      sim.faults.add({ method: "POST", path: "/api/1/api-keys", status: 401, body: echo, times: Infinity });
+      try {
+        return await make("echo").then(
+          () => "",
+          (e: Error) => e.message,
+        );
+      } finally {
+        sim.faults.clear();
+      }
+    })();
+    seen.push(echoed);
+    expect(echoed).toMatch(/401 Unauthorized — refused; the configured password is \[REDACTED\]/);
     await observe(main.delete(orgUrn, orgKey.id, orgKey.properties));
 
     // A key revoked by its own destroy, then used as the provider's credential: 401.

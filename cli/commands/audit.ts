@@ -10,7 +10,7 @@ import { paintFor } from "../output/colour";
 import { findingsMarkdown } from "../output/findings-markdown";
 import { auditSummary, findingsTable } from "../output/findings-text";
 import { findingCommands } from "../output/github-commands";
-import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
+import { JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
 import { printNotes, stateNotes, survey } from "../survey";
 
 const FORMATS = ["table", "json", "markdown", "github"] as const;
@@ -32,9 +32,7 @@ export const command: Command = {
 A previous key and an orphaned key are on their way out: they are not reported as expires-soon.
 Exit 1 when there is a finding at error level, 2 when the command could not run or a state could not be
 read, 0 otherwise. --format github prints workflow commands (annotations) and appends a Markdown summary to
-$GITHUB_STEP_SUMMARY; --format markdown prints that summary (for a pull-request comment).
-
-${ENVIRONMENT_HELP}`,
+$GITHUB_STEP_SUMMARY; --format markdown prints that summary (for a pull-request comment).`,
   flags: [
     STATE_FLAG,
     WARN_DAYS_FLAG,
@@ -81,7 +79,7 @@ ${ENVIRONMENT_HELP}`,
       printNotes(io, stateNotes(s));
       const paint = paintFor(io.stdout, io.env);
       if (format === "json") {
-        io.stdout.write(`${JSON.stringify({ organization: s.organization ?? null, findings, counts }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ organization: s.organization, findings, counts }, null, 2)}\n`);
       } else if (format === "markdown") {
         io.stdout.write(findingsMarkdown(findings, summary, s.failures));
       } else if (format === "github") {

@@ -4,7 +4,7 @@ import type { Command } from "../command";
 import { runDoctor, type CheckStatus } from "../doctor-checks";
 import { paintFor } from "../output/colour";
 import { table } from "../output/table";
-import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG } from "../shared-flags";
+import { JSON_FLAG, ORG_FLAG } from "../shared-flags";
 
 export const command: Command = {
   name: "doctor",
@@ -16,9 +16,7 @@ organization, whether they may create and revoke keys, when the credential itsel
 known, and how far this machine's clock is from the API's. It makes no key and revokes none: to learn whether
 the credentials may write, it revokes a keyId no key can have and reads the answer (404: may, 403: may not).
 
-Exit 0 when the credentials work, 1 when the API refuses or fails, 2 when the configuration cannot work.
-
-${ENVIRONMENT_HELP}`,
+Exit 0 when the credentials work, 1 when the API refuses or fails, 2 when the configuration cannot work.`,
   flags: [JSON_FLAG, ORG_FLAG],
   examples: ["qwilt-keys doctor", "QWILT_API_KEY= qwilt-keys doctor --org acme --json"],
   async run(args, io) {

@@ -1,12 +1,13 @@
 /** `qwilt-keys list`: every key of the organization, who manages it, when it expires. */
 import { boolFlag, daysFlag } from "../args/flag-values";
 import type { Command } from "../command";
+import { UsageError } from "../errors";
 import { keyViews, listedKeyJson } from "../keys/key-view";
 import { paintFor } from "../output/colour";
 import { keyTable, listSummary } from "../output/key-table";
 import { timeline } from "../output/timeline";
 import { terminalWidth } from "../output/terminal-width";
-import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
+import { JSON_FLAG, ORG_FLAG, STATE_FLAG, WARN_DAYS_FLAG } from "../shared-flags";
 import { printNotes, stateNotes, survey } from "../survey";
 
 export const command: Command = {
@@ -19,10 +20,12 @@ matched to the stacks that manage it (by organization, keyId and name): managed,
 holds it), or orphaned (an interrupted \`pulumi up\` left it, or a replaced key still waits to be revoked).
 Without --state, management is unknown.
 
---timeline draws each key's validity as a bar on one time axis (made, rotateAt, expiry, today), so
-overlapping keys and the next expiry are seen at a glance.
+LEFT counts whole days, rounded down: the days left, or for an expired key the days since it expired
+("expired 1 day ago": one to two days ago). --json's daysLeft is the days left rounded down, negative once
+expired: -2 for that same key.
 
-${ENVIRONMENT_HELP}`,
+--timeline draws each key's validity as a bar on one time axis (made, rotateAt, expiry, today), so
+overlapping keys and the next expiry are seen at a glance.`,
   flags: [
     STATE_FLAG,
     WARN_DAYS_FLAG,
@@ -38,13 +41,19 @@ ${ENVIRONMENT_HELP}`,
   async run(args, io) {
     const warnDays = daysFlag(args, "warn-days", 30);
     const json = boolFlag(args, "json");
+    if (json && boolFlag(args, "timeline")) {
+      throw new UsageError(
+        "--timeline",
+        "--timeline draws on a terminal; it cannot go with --json (whose keys hold every date it draws)",
+      );
+    }
     const s = await survey(args, io);
     try {
       const views = keyViews(s.listed, s.matching.matches, io.now(), warnDays);
       printNotes(io, stateNotes(s));
       if (json) {
         io.stdout.write(
-          `${JSON.stringify({ organization: s.organization ?? null, keys: views.map(listedKeyJson) }, null, 2)}\n`,
+          `${JSON.stringify({ organization: s.organization, keys: views.map(listedKeyJson) }, null, 2)}\n`,
         );
       } else {
         const paint = paintFor(io.stdout, io.env);

@@ -9,7 +9,7 @@ import { table } from "../output/table";
 import { runProbe, type Leftover, type ProbeResult, type Verdict } from "../probe-checks";
 import { connect } from "../qwilt-connection";
 import { apiFailure } from "../qwilt-error-words";
-import { ENVIRONMENT_HELP, JSON_FLAG, ORG_FLAG } from "../shared-flags";
+import { JSON_FLAG, ORG_FLAG } from "../shared-flags";
 import { ACTIVATION_DELAY_MS, ASSUMPTIONS } from "../../sdk/qwilt-api";
 
 const MAX_ACTIVATION_TIMEOUT_S = 3600;
@@ -28,9 +28,7 @@ itself fails, it names the key it left (keyId, name, expiry: within a day). It n
 
 When something is contradicted, please send us the --json output (it holds no secret): it says what differs.
 Exit 0 when nothing is contradicted, 1 when something is (or the probe could not make its key, or left one),
-2 for bad usage or configuration.
-
-${ENVIRONMENT_HELP}`,
+2 for bad usage or configuration.`,
   flags: [
     JSON_FLAG,
     {
@@ -55,6 +53,7 @@ ${ENVIRONMENT_HELP}`,
         loginUrl: values.loginUrl,
         timeoutMs: values.timeoutMs,
         maxRetries: values.maxRetries,
+        secrets: connection.secrets,
       });
     const json = boolFlag(args, "json");
     const progress = (line: string) => io.stderr.write(`qwilt-keys probe: ${clean(line)}\n`);

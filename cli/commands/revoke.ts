@@ -13,7 +13,7 @@ import { paintFor } from "../output/colour";
 import { clean } from "../output/sanitize";
 import { confirm, isInteractive } from "../prompt";
 import { describeApiError } from "../qwilt-error-words";
-import { ENVIRONMENT_HELP, ORG_FLAG, STATE_FLAG } from "../shared-flags";
+import { ORG_FLAG, STATE_FLAG } from "../shared-flags";
 import { printNotes, stateNotes, survey } from "../survey";
 import { QwiltError } from "../../sdk/client/errors";
 
@@ -30,9 +30,7 @@ naming its stack and URN (revoke it with \`pulumi destroy\` or \`pulumi up\`, or
 already revoked) is reported as done. When a state cannot be read, nothing is revoked.
 
 Each key's outcome is printed: revoked, gone (not listed), refused, failed, or kept (not confirmed).
-Exit 0 when every key is revoked or gone, 1 otherwise, 2 for bad usage.
-
-${ENVIRONMENT_HELP}`,
+Exit 0 when every key is revoked or gone, 1 otherwise, 2 for bad usage.`,
   positionals: {
     name: "keyId",
     help: "the keys to revoke, by keyId (as `qwilt-keys list` shows them)",
@@ -58,83 +56,96 @@ ${ENVIRONMENT_HELP}`,
 
     const s = await survey(args, io);
     try {
-      printNotes(io, stateNotes(s));
+      // The stacks that could not be read are named under the verdict, not as the list and audit word them.
+      printNotes(io, stateNotes({ ...s, failures: [] }));
       if (s.failures.length > 0) {
-        throw new UsageError(
-          "--state",
-          `nothing revoked: ${s.failures.length} stack${s.failures.length === 1 ? "" : "s"} could not be read, so which keys they manage is unknown`,
-        );
+        const n = s.failures.length;
+        printNotes(io, [
+          `nothing revoked: ${n} stack${n === 1 ? "" : "s"} could not be read, so which keys ${n === 1 ? "it manages" : "they manage"} is unknown:`,
+          ...s.failures.map((f) => `  ${f.stack}: ${f.reason}`),
+        ]);
+        return 2;
       }
       const paint = paintFor(io.stdout, io.env);
       const views = new Map(keyViews(s.listed, s.matching.matches, io.now(), 0).map((v) => [v.key.keyId, v]));
-      const outcomes = new Map<string, Outcome>();
-      const say = (outcome: Outcome, id: string, text: string) => {
-        outcomes.set(id, outcome);
-        const colour = {
-          revoked: paint.green,
-          gone: paint.dim,
-          refused: paint.yellow,
-          failed: paint.red,
-          kept: paint.yellow,
-        }[outcome];
-        io.stdout.write(`${colour(outcome.padEnd(7))}  ${clean(id)}  ${text}\n`);
+      // Each key's outcome, printed once all are known, in the order the keyIds were given.
+      const outcomes = new Map<string, { outcome: Outcome; text: string }>();
+      const say = (outcome: Outcome, id: string, text: string) => outcomes.set(id, { outcome, text });
+      const idWidth = Math.max(...ids.map((id) => clean(id).length));
+      const colour = {
+        revoked: paint.green,
+        gone: paint.dim,
+        refused: paint.yellow,
+        failed: paint.red,
+        kept: paint.yellow,
       };
-
-      const todo: KeyView[] = [];
-      for (const id of ids) {
-        const v = views.get(id);
-        if (!v) say("gone", id, `not listed in ${s.organization ?? "the organization"}: unknown or already revoked`);
-        else if (v.match.management === "managed" && !force) {
-          say(
-            "refused",
-            id,
-            `${describe(v)} is managed by ${clean(v.stack!)} (${clean(v.urn!)}): revoke it through Pulumi, or give --force`,
-          );
-        } else todo.push(v);
-      }
-
-      if (todo.length > 0) {
-        let go = boolFlag(args, "yes");
-        if (!go && isInteractive(io)) {
-          io.stderr.write(
-            `About to revoke, for good, in ${s.organization ?? "the organization"}:\n${todo.map((v) => `  ${clean(v.key.keyId)}  ${describe(v)}\n`).join("")}`,
-          );
-          go = await confirm(io, `Revoke ${todo.length === 1 ? "this key" : `these ${todo.length} keys`}?`);
-        } else if (!go) {
-          for (const v of todo)
-            say("kept", v.key.keyId, `${describe(v)}: not revoked; without a terminal, give --yes to revoke`);
+      const printOutcomes = () => {
+        for (const id of ids) {
+          const o = outcomes.get(id);
+          if (o)
+            io.stdout.write(`${colour[o.outcome](o.outcome.padEnd(7))}  ${clean(id).padEnd(idWidth)}  ${o.text}\n`);
         }
-        if (go) {
-          for (const v of todo) {
-            try {
-              const revoked = await s.connection.client.revokeKey(v.key.keyId);
-              const managedNote =
-                v.match.management === "managed"
-                  ? `; ${clean(v.stack!)} still holds it: \`pulumi refresh\` drops it`
-                  : "";
-              say(
-                revoked ? "revoked" : "gone",
-                v.key.keyId,
-                `${describe(v)}${revoked ? "" : ": already revoked"}${managedNote}`,
-              );
-            } catch (error) {
-              if (!(error instanceof QwiltError)) throw error;
-              say("failed", v.key.keyId, `${describe(v)}: ${describeApiError(error)}`);
-            }
+      };
+      try {
+        const todo: KeyView[] = [];
+        for (const id of ids) {
+          const v = views.get(id);
+          if (!v) say("gone", id, `not listed in organization ${s.organization}: unknown or already revoked`);
+          else if (v.match.management === "managed" && !force) {
+            say(
+              "refused",
+              id,
+              `${describe(v)} is managed by ${clean(v.stack!)} (${clean(v.urn!)}): revoke it through Pulumi, or give --force`,
+            );
+          } else todo.push(v);
+        }
+
+        if (todo.length > 0) {
+          let go = boolFlag(args, "yes");
+          if (!go && isInteractive(io)) {
+            io.stderr.write(
+              `About to revoke, for good, in organization ${s.organization}:\n${todo.map((v) => `  ${clean(v.key.keyId).padEnd(idWidth)}  ${describe(v)}\n`).join("")}`,
+            );
+            go = await confirm(io, `Revoke ${todo.length === 1 ? "this key" : `these ${todo.length} keys`}?`);
+          } else if (!go) {
+            for (const v of todo)
+              say("kept", v.key.keyId, `${describe(v)}: not revoked; without a terminal, give --yes to revoke`);
           }
-        } else {
-          for (const v of todo)
-            if (!outcomes.has(v.key.keyId)) say("kept", v.key.keyId, `${describe(v)}: not revoked (not confirmed)`);
+          if (go) {
+            for (const v of todo) {
+              try {
+                const revoked = await s.connection.client.revokeKey(v.key.keyId);
+                const managedNote =
+                  v.match.management === "managed"
+                    ? `; ${clean(v.stack!)} still holds it: \`pulumi refresh\` drops it`
+                    : "";
+                say(
+                  revoked ? "revoked" : "gone",
+                  v.key.keyId,
+                  `${describe(v)}${revoked ? "" : ": already revoked"}${managedNote}`,
+                );
+              } catch (error) {
+                if (!(error instanceof QwiltError)) throw error;
+                say("failed", v.key.keyId, `${describe(v)}: ${describeApiError(error)}`);
+              }
+            }
+          } else {
+            for (const v of todo)
+              if (!outcomes.has(v.key.keyId)) say("kept", v.key.keyId, `${describe(v)}: not revoked (not confirmed)`);
+          }
         }
+      } finally {
+        printOutcomes();
       }
-      return [...outcomes.values()].every((o) => o === "revoked" || o === "gone") ? 0 : 1;
+      return [...outcomes.values()].every((o) => o.outcome === "revoked" || o.outcome === "gone") ? 0 : 1;
     } finally {
       await s.connection.client.close();
     }
   },
 };
 
-/** `"deployer-1a2b" (editor, orphaned, expires 2025-02-06)`. */
+/** `"deployer-1a2b" (editor, orphaned, expires 2025-02-06)`; without --state, management is not said (it is unknown). */
 function describe(v: KeyView): string {
-  return `"${clean(v.key.name)}" (${clean(v.key.permission)}, ${v.match.management}, expires ${dateOf(v.key.expiresAt)})`;
+  const management = v.match.management === "unknown" ? "" : `, ${v.match.management}`;
+  return `"${clean(v.key.name)}" (${clean(v.key.permission)}${management}, expires ${dateOf(v.key.expiresAt)})`;
 }

@@ -70,15 +70,19 @@ function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
   const expiry = `${dateOf(key.expiresAt)}`;
 
   if (v.msLeft <= 0) {
+    // A previous key's end is planned: the next `pulumi up` revokes it (it is not replaced).
+    const next = role === "previous" ? "revokes it" : "replaces it";
+    const held = role === "previous" ? `as the previous key of ${v.urn}` : "";
     out.push(
       managed
         ? f(
             "error",
             "expired",
-            `expired ${agoTime(-v.msLeft)} (${expiry}) and ${v.stack} still holds it: the scheduled \`pulumi up\` is not running; the next one replaces it`,
+            `expired ${agoTime(-v.msLeft)} (${expiry}) and ${v.stack} still holds it${held ? ` ${held}` : ""}: the scheduled \`pulumi up\` is not running; the next one ${next}`,
           )
         : f("info", "expired", `expired ${agoTime(-v.msLeft)} (${expiry}); Qwilt lists it until it is cleaned up`),
     );
+    if (managed && role === "previous") out.push(...previousOverdue(v, o, f));
     return out;
   }
 
@@ -94,20 +98,11 @@ function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
         : f(
             "error",
             "orphaned",
-            `replaced, but ${v.stack} still waits to revoke it (\`delete: true\` in its state): the \`pulumi up\` that replaced it failed first; the next \`pulumi up\` revokes it`,
+            `replaced, but ${v.stack} still waits to revoke it (${match.replaced?.previous ? "the previous key of a resource marked " : ""}\`delete: true\` in its state): the \`pulumi up\` that replaced it failed first; the next \`pulumi up\` revokes it`,
           ),
     );
   } else if (role === "previous") {
-    const revokeAt = Date.parse(match.stateKey!.revokeAt ?? "");
-    if (!Number.isNaN(revokeAt) && o.now >= revokeAt) {
-      out.push(
-        f(
-          "error",
-          "previous-overdue",
-          `previous key of ${v.urn}, to be revoked ${agoTime(o.now - revokeAt)} (previousRevokeAt ${dateOf(match.stateKey!.revokeAt!)}), is still live: the scheduled \`pulumi up\` of ${v.stack} is not running`,
-        ),
-      );
-    }
+    out.push(...previousOverdue(v, o, f));
   } else {
     if (v.msLeft <= Math.max(o.failDays, o.warnDays) * DAY_MS) {
       const level: Level = v.msLeft <= o.failDays * DAY_MS ? "error" : "warning";
@@ -141,6 +136,28 @@ function keyFindings(v: KeyView, o: AuditOptions): Finding[] {
     }
   }
   return out;
+}
+
+/**
+ * previous-overdue: a managed previous key past its previousRevokeAt (an expired one always is, since
+ * previousRevokeAt is at the latest its expiry), still listed.
+ */
+function previousOverdue(
+  v: KeyView,
+  o: AuditOptions,
+  f: (level: Level, code: FindingCode, message: string) => Finding,
+): Finding[] {
+  const at = v.match.stateKey?.revokeAt ?? v.match.stateKey?.expiresAt ?? v.key.expiresAt;
+  const revokeAt = Date.parse(at);
+  if (Number.isNaN(revokeAt) || o.now < revokeAt) return [];
+  const field = v.match.stateKey?.revokeAt !== undefined ? "previousRevokeAt" : "expiresAt";
+  return [
+    f(
+      "error",
+      "previous-overdue",
+      `previous key of ${v.urn}, to be revoked ${agoTime(o.now - revokeAt)} (${field} ${dateOf(at)}), is still listed: the scheduled \`pulumi up\` of ${v.stack} is not running; the next one revokes it`,
+    ),
+  ];
 }
 
 export function countsOf(findings: readonly Finding[]): Record<Level, number> {

@@ -40,12 +40,20 @@ export function matchKeys(
   const held = new Map<string, StateKey[]>();
   const replaced = new Map<string, StateKey[]>();
   const pendingByName = new Map<string, PendingKey[]>();
+  // A key that two stacks of the same name hold alike (two reads of one stack that differ elsewhere) counts once.
+  const seen = new Set<string>();
+  const once = (k: StateKey | PendingKey) => {
+    const identity = JSON.stringify(k);
+    if (seen.has(identity)) return false;
+    seen.add(identity);
+    return true;
+  };
   for (const s of stacks) {
-    for (const k of s.keys) {
+    for (const k of s.keys.filter(once)) {
       const index = k.role === "replaced" ? replaced : held;
       push(index, idOf(k.organization, k.keyId), k);
     }
-    for (const p of s.pending) if (p.name !== undefined) push(pendingByName, p.name, p);
+    for (const p of s.pending.filter(once)) if (p.name !== undefined) push(pendingByName, p.name, p);
   }
 
   const found = new Set<StateKey>();

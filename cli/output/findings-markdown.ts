@@ -23,7 +23,8 @@ export function findingsMarkdown(
   const lines = [
     `### qwilt-keys audit${s.organization ? `: ${mdCell(s.organization)}` : ""}`,
     "",
-    mdCell(auditSummary(s, NO_PAINT)),
+    // The heading names the organization already.
+    mdCell(auditSummary({ ...s, organization: undefined }, NO_PAINT)),
     "",
   ];
   if (findings.length > 0) {

@@ -15,6 +15,8 @@ export interface ListSummary {
 export function keyTable(views: readonly KeyView[], paint: Paint): string {
   const status = { active: paint.green, expiring: paint.yellow, expired: paint.red };
   const management = { managed: (s: string) => s, unmanaged: paint.yellow, orphaned: paint.red, unknown: paint.dim };
+  // No stack to show (no --state, or none manages a key): no STACK column.
+  const stacks = views.some((v) => v.stack !== undefined);
   const rows = views.map((v) => [
     clean(v.key.keyId),
     clean(v.key.name),
@@ -23,9 +25,10 @@ export function keyTable(views: readonly KeyView[], paint: Paint): string {
     daysLeftText(v.msLeft),
     status[v.status](v.status),
     management[v.match.management](v.match.management),
-    v.stack !== undefined ? clean(v.stack) : "",
+    ...(stacks ? [v.stack !== undefined ? clean(v.stack) : ""] : []),
   ]);
-  return table(["KEY ID", "NAME", "PERMISSION", "EXPIRES", "LEFT", "STATUS", "MANAGEMENT", "STACK"], rows);
+  const header = ["KEY ID", "NAME", "PERMISSION", "EXPIRES", "LEFT", "STATUS", "MANAGEMENT"];
+  return table(stacks ? [...header, "STACK"] : header, rows);
 }
 
 export function listSummary(views: readonly KeyView[], s: ListSummary, paint: Paint): string {

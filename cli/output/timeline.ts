@@ -3,6 +3,10 @@
  * overlapping keys and the next expiry are seen at a glance.
  *
  *   ├ made   ◆ rotateAt (a previous key: when it is revoked)   ┤ expires   ┊ today
+ *
+ * In a cell where two meet, ◆ wins over today, and today (┼ on a bar) over a bar's ends, so the today column
+ * shows in every row, column 0 included. A bar is at least two cells (├┤), so both ends show however short
+ * the key lives; ◆ goes strictly inside it, or, when there is no inside, is left out.
  */
 import type { KeyView } from "../keys/key-view";
 import { dateOf, daysLeftText } from "../keys/time-words";
@@ -30,14 +34,19 @@ export function timeline(views: readonly KeyView[], now: number, columns: number
   const status = { active: paint.green, expiring: paint.yellow, expired: paint.red };
   const rows = views.map((v) => {
     const cells = Array.from({ length: barWidth }, (_, i) => (i === today ? paint.dim("┊") : " "));
-    const from = col(Date.parse(v.key.createdAt));
-    const to = col(Date.parse(v.key.expiresAt));
+    let from = col(Date.parse(v.key.createdAt));
+    let to = col(Date.parse(v.key.expiresAt));
+    // A key shorter than a column: its two cells go towards today's side of it (an expired one ends where it ends).
+    if (to <= from) [from, to] = v.msLeft <= 0 || from === barWidth - 1 ? [Math.max(0, to - 1), to] : [from, from + 1];
+    if (to === from) to = from + 1;
     const paintBar = status[v.status];
-    for (let i = from; i <= to; i++) cells[i] = paintBar(i === today ? "┼" : "─");
+    for (let i = from; i <= to; i++) cells[i] = paintBar("─");
     cells[from] = paintBar("├");
     cells[to] = paintBar("┤");
+    if (today >= from && today <= to) cells[today] = paintBar("┼");
     const mark = v.match.stateKey?.role === "previous" ? v.match.stateKey.revokeAt : v.match.stateKey?.rotateAt;
-    if (mark !== undefined && !Number.isNaN(Date.parse(mark))) cells[col(Date.parse(mark))] = paint.cyan("◆");
+    if (mark !== undefined && !Number.isNaN(Date.parse(mark)) && to - from >= 2)
+      cells[Math.min(to - 1, Math.max(from + 1, col(Date.parse(mark))))] = paint.cyan("◆");
     const name = clean(v.key.name);
     const shown = name.length > NAME_WIDTH ? `${name.slice(0, NAME_WIDTH - 1)}…` : name.padEnd(NAME_WIDTH);
     return `${clean(v.key.keyId).padEnd(idWidth)}  ${shown}  ${cells.join("")}  ${daysLeftText(v.msLeft)}`;

@@ -19,7 +19,25 @@ export async function readStates(values: readonly string[], io: Io, userAgent: s
   if (values.filter((v) => v === "-").length > 1)
     throw new UsageError("--state -", "--state - (standard input) was given twice; it can be read once");
   const results = await Promise.all(values.map((v) => readSource(v, io, userAgent)));
-  return { stacks: results.flatMap((r) => r.stacks), failures: results.flatMap((r) => r.failures) };
+  return {
+    stacks: distinct(results.flatMap((r) => r.stacks)),
+    failures: distinct(results.flatMap((r) => r.failures)),
+  };
+}
+
+/**
+ * The same stack given through several sources (a file twice, a DIY backend's root and its .pulumi folder, an
+ * export of a stack that a backend folder also holds) is counted once: a stack read twice with the same name
+ * and the same keys is one stack. Two stacks of one name that differ (two backends, an older export) both stay.
+ */
+function distinct<T>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const identity = JSON.stringify(item);
+    if (seen.has(identity)) return false;
+    seen.add(identity);
+    return true;
+  });
 }
 
 async function readSource(value: string, io: Io, userAgent: string): Promise<SourceResult> {
@@ -33,7 +51,7 @@ async function readSource(value: string, io: Io, userAgent: string): Promise<Sou
         `--state ${value}: expected pulumi-cloud://<organization>, the name of a Pulumi Cloud organization`,
       );
     }
-    return readPulumiCloud(org, io.env, userAgent);
+    return readPulumiCloud(org, io, userAgent);
   }
   if (/^(s3|gs|azblob|https?):\/\//i.test(value)) {
     throw new UsageError(

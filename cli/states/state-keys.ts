@@ -14,8 +14,14 @@ export interface StateKey {
   /** `<project>/<stack>`, or `<org>/<project>/<stack>` when the source knows the Pulumi organization. */
   stack: string;
   urn: string;
-  /** `current`: the key the resource holds; `previous`: its previous key, kept for an overlap; `replaced`: a resource marked for deletion. */
+  /**
+   * `current`: the key the resource holds; `previous`: its previous key, kept for an overlap; `replaced`: a key
+   * of a resource marked for deletion (`delete: true`), its current or its previous one: the next `pulumi up`
+   * revokes both.
+   */
   role: "current" | "previous" | "replaced";
+  /** A previous key (`previousKeyId`), of a live resource or of a replaced one. */
+  previous?: true;
   organization?: string;
   keyId?: string;
   name?: string;
@@ -77,12 +83,13 @@ export function stackKeys(stack: string, deployment: Deployment, pulumiOrg?: str
       }),
     );
     const previousKeyId = textOf(out, "previousKeyId");
-    if (previousKeyId !== undefined && !r.delete) {
+    if (previousKeyId !== undefined) {
       keys.push(
         defined({
           stack,
           urn: r.urn,
-          role: "previous",
+          role: r.delete ? "replaced" : "previous",
+          previous: true,
           organization,
           keyId: previousKeyId,
           name: textOf(out, "previousName"),

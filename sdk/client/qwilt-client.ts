@@ -7,6 +7,7 @@ import {
   API_KEY_HEADER,
   API_KEYS_PATH,
   apiKeyPath,
+  credentialClaims,
   MAX_DESCRIPTION_LENGTH,
   MAX_NAME_LENGTH,
   MAX_TTL_DAYS,
@@ -58,6 +59,8 @@ export class QwiltClient {
     this.usersUrl = resolved.usersUrl;
     this.loginUrl = resolved.loginUrl;
     const redactor = (options as InternalOptions)[SHARED]?.redactor ?? new Redactor();
+    if (Array.isArray(options.secrets))
+      for (const secret of options.secrets) if (typeof secret === "string") redactor.add(secret);
     this.#shared = (options as InternalOptions)[SHARED] ?? {
       redactor,
       root: this,
@@ -184,6 +187,17 @@ export class QwiltClient {
   async waitUntilActive(key: string, options: WaitUntilActiveOptions): Promise<WaitUntilActiveResult> {
     const { signal } = options;
     return pollUntil(() => this.isKeyActive(key, { signal }), options);
+  }
+
+  /**
+   * The organization this client's login token names in its payload, unverified and assumed
+   * [login-token-names-org]: undefined with an API key, or when the token names none. Logs in if need be.
+   * Qwilt documents no way to learn which organization a login without `orgId` went to; this is a hint for
+   * showing it, not a fact to decide on.
+   */
+  async loginTokenOrganization(): Promise<string | undefined> {
+    if (!this.#session) return undefined;
+    return credentialClaims(await this.#session.token()).organization;
   }
 
   /**

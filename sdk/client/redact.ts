@@ -35,12 +35,20 @@ export class Redactor {
   }
 
   redact(text: string): string {
+    return redactPatterns(this.redactKnown(text));
+  }
+
+  /**
+   * Only the secrets this redactor was given, not the patterns: for text that is not a message but output
+   * (a table of key names, where "basic-reader" is a name and not a Basic header).
+   */
+  redactKnown(text: string): string {
     let out = text;
     // Longest first, so a secret that contains another is removed whole.
     for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
       out = out.split(secret).join(REDACTED);
     }
-    return redactPatterns(out);
+    return out;
   }
 
   /** Never show the known secrets, even when someone inspects the redactor itself. */

@@ -56,4 +56,9 @@ export interface QwiltClientOptions {
   loginRenewMarginMs?: number;
   /** Clock, for tests. Default Date.now. */
   now?: () => number;
+  /**
+   * Other secrets of the same configuration (another credential, a token of another service) to keep out of this
+   * client's error messages, as its own credentials are: an error body may echo any of them.
+   */
+  secrets?: readonly string[];
 }

@@ -21,9 +21,13 @@ export class PulumiCloudClient {
   readonly #transport: HttpTransport;
   readonly #login: PulumiLogin;
 
-  constructor(login: PulumiLogin, options: { timeoutMs?: number; maxRetries?: number; userAgent: string }) {
+  constructor(
+    login: PulumiLogin,
+    options: { timeoutMs?: number; maxRetries?: number; userAgent: string; secrets?: readonly string[] },
+  ) {
     const redactor = new Redactor();
     redactor.add(login.token);
+    for (const secret of options.secrets ?? []) redactor.add(secret);
     this.#login = login;
     this.#transport = new HttpTransport({
       timeoutMs: options.timeoutMs ?? 30_000,

@@ -4,6 +4,8 @@
  */
 import { mapBounded } from "../../concurrency";
 import { UsageError } from "../../errors";
+import type { Io } from "../../io";
+import { configuredSecrets } from "../../secret-guard";
 import { deploymentOf, StateFormatError } from "../deployment";
 import { stackKeys } from "../state-keys";
 import { collect, type SourceResult, type StackOutcome } from "../source-result";
@@ -13,13 +15,12 @@ import { pulumiLogin } from "./pulumi-login";
 /** Exports in flight at once: quick for hundreds of stacks, gentle on the service. */
 export const EXPORT_CONCURRENCY = 8;
 
-export async function readPulumiCloud(
-  organization: string,
-  env: NodeJS.ProcessEnv,
-  userAgent: string,
-): Promise<SourceResult> {
+export async function readPulumiCloud(organization: string, io: Io, userAgent: string): Promise<SourceResult> {
   const source = `pulumi-cloud://${organization}`;
-  const client = new PulumiCloudClient(pulumiLogin(env, source), { userAgent });
+  const login = pulumiLogin(io.env, source);
+  // The token of `pulumi login` is a secret the environment did not name: from now on nothing printed holds it.
+  io.secrets.add(login.token);
+  const client = new PulumiCloudClient(login, { userAgent, secrets: configuredSecrets(io.env) });
   try {
     const stacks = await client.listStacks(organization).catch((error: unknown) => {
       throw new UsageError(source, `--state ${source}: could not list the organization's stacks: ${messageOf(error)}`);
