@@ -15,3 +15,7 @@ export function autoName(resourceName: string): string {
 export function nextAutoName(autoNamed: string): string {
   return autoName(autoNamed.replace(/-[0-9a-f]{7}$/, ""));
 }
+
+/** Whether the key's name was drawn by us (an auto-name), as checked inputs and outputs record it in `__defaults`. */
+export const isAutoNamed = (props: { __defaults?: unknown }): boolean =>
+  Array.isArray(props.__defaults) && props.__defaults.includes("name");

@@ -5,11 +5,11 @@
  * overlapDays rotated in place; a previous key is revoked.
  */
 import type { ApiKeyState, CheckedArgs } from "../sdk/api-key-args";
-import { keyLabel } from "./outputs";
-import { previousRevokeAtOf } from "./previous-key";
+import { keyLabel, previousLabel } from "./outputs";
+import { previousOf, previousRevokeAtOf, withRevokeAt } from "./previous-key";
 import type { KeyPlan } from "./rotation-plan";
 import { rotateAtOf } from "./schedule";
-import type { InPreview } from "./unknown";
+import { isUnknown, type InPreview } from "./unknown";
 
 export function planWords(
   olds: Partial<ApiKeyState>,
@@ -18,30 +18,61 @@ export function planWords(
   now: number,
 ): string[] {
   const words: string[] = [];
-  const made = `a new key is made${news.waitForActivation === false ? "" : " and waited for until it works"}`;
+  // A preview may not know every input yet: the words claim only what the known ones decide.
+  const wait = isUnknown(news.waitForActivation)
+    ? " (and waited for until it works, unless waitForActivation turns out false)"
+    : news.waitForActivation === false
+      ? ""
+      : " and waited for until it works";
+  const made = `a new key is made${wait}`;
+  const stored = previousOf(olds);
+  const isKnown = (k: string) => !isUnknown(news[k as keyof CheckedArgs]);
+  // A rotation that only an input not known yet would call for may not happen.
+  const maybe = plan.rotates.length > 0 && !plan.rotates.some(isKnown);
   const [replaced] = plan.replaces;
   if (replaced === "rotateAt" || replaced === "expiresAt") {
-    const after = `then this one is ${olds.revokeOnDelete === false ? "left to expire" : "revoked"}`;
+    // The engine deletes the old key with its own state: the old revokeOnDelete decides, known even in a preview.
+    const fate = olds.revokeOnDelete === false ? "left to expire" : "revoked";
+    const also = stored ? `, with its previous ${previousLabel(olds, stored)}` : "";
+    const inPlace = isUnknown(news.overlapDays) ? "; rotated in place instead if overlapDays turns out above 0" : "";
     words.push(
-      `${dueWhy(`key ${olds.keyId} ("${olds.name}")`, olds, news, replaced)}: \`pulumi up\` replaces it (${made}, ${after})`,
+      `${dueWhy(`key ${olds.keyId} ("${olds.name}")`, olds, news, replaced)}: \`pulumi up\` replaces it (${made}, then this one is ${fate}${also}${inPlace})`,
     );
   }
   if (plan.revokesPrevious) {
     const { key: previous, why } = plan.revokesPrevious;
-    const label = `previous ${keyLabel({ organization: olds.organization, keyId: previous.keyId, name: previous.name })}`;
+    const label = `previous ${previousLabel(olds, previous)}`;
+    // The state shows the stored previousRevokeAt; a changed overlapDays moves it (previous-key.ts).
+    const was = stored?.revokeAt ?? previous.revokeAt;
+    const moved = Date.parse(was) !== Date.parse(previous.revokeAt);
     words.push(
       why === "due"
-        ? `${label} is revoked by \`pulumi up\`: its previousRevokeAt ${previous.revokeAt} has passed`
-        : `${label} is revoked before ${keyLabel(olds)} is rotated, though it was to keep working until ${previous.revokeAt}: a key keeps at most one previous key`,
+        ? moved
+          ? `${label} is revoked by \`pulumi up\`: it was to keep working until ${was}, but overlapDays ${news.overlapDays} ends its overlap at ${previous.revokeAt}, which has passed`
+          : `${label} is revoked by \`pulumi up\`: its previousRevokeAt ${previous.revokeAt} has passed`
+        : `${label} is revoked before ${keyLabel(olds)} is rotated${maybe ? " (if it is)" : ""}, though it was to keep working until ${was}: a key keeps at most one previous key`,
     );
+  } else if (stored && plan.replaces.length === 0) {
+    // overlapDays changed without a revoke yet: say when the previous key now goes.
+    const moved = withRevokeAt(stored, olds.createdAt, news.overlapDays);
+    if (Date.parse(moved.revokeAt) !== Date.parse(stored.revokeAt)) {
+      const cut = Date.parse(moved.revokeAt) === Date.parse(stored.expiresAt) ? ", cut short by its expiry" : "";
+      words.push(
+        `previous ${previousLabel(olds, stored)} now keeps working until ${moved.revokeAt} (overlapDays: ${news.overlapDays}${cut}) instead of ${stored.revokeAt}; the first \`pulumi up\` after that revokes it`,
+      );
+    }
   }
   const [rotated] = plan.rotates;
   if (rotated !== undefined) {
     const key = keyLabel(olds);
+    const known = plan.rotates.filter(isKnown);
+    const unknown = plan.rotates.filter((k) => !isKnown(k));
     const why =
       rotated === "rotateAt" || rotated === "expiresAt"
         ? dueWhy(key, olds, news, rotated)
-        : `${key} must be renewed (Qwilt cannot edit a key): ${plan.rotates.join(", ")} changed`;
+        : !maybe
+          ? `${key} must be renewed (Qwilt cannot edit a key): ${known.join(", ")} changed${unknown.length ? ` (${unknown.join(", ")} not known yet)` : ""}`
+          : `${key} is renewed if ${unknown.join(" or ")}, not known yet, turns out changed (Qwilt cannot edit a key)`;
     const days = news.overlapDays as number;
     const revokeAt = previousRevokeAtOf(new Date(now).toISOString(), days, olds.expiresAt ?? "");
     const cut =

@@ -9,7 +9,7 @@ import type { QwiltClient } from "../sdk/client/qwilt-client";
 import type { ApiKeyInfo, CreatedApiKey, CreateKeyInput, QwiltClientOptions } from "../sdk/client/types";
 import { API_KEY_ARGS, type ApiKeyState, type CheckedArgs } from "../sdk/api-key-args";
 import { checkArgs, inputsOf } from "./args";
-import { nextAutoName } from "./auto-name";
+import { isAutoNamed, nextAutoName } from "./auto-name";
 import { CredentialClients } from "./credential-clients";
 import { clockOffsetMs } from "./clock";
 import { CONFIG_KEYS, resolveConfig, type ProviderConfig } from "./config";
@@ -40,7 +40,7 @@ import { planWords } from "./plan-words";
 import { previousDue, previousOf, withPrevious } from "./previous-key";
 import { changes, planFor } from "./rotation-plan";
 import type { InPreview } from "./unknown";
-import { createSettled, revokeSettled } from "./unknown-outcome";
+import { createSettled, revokeSettled, type SettleOptions } from "./unknown-outcome";
 
 export interface QwiltProviderOptions {
   /** Environment to read credentials from when stack config has none. Default process.env. */
@@ -145,13 +145,17 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
 
   async create(inputs: CheckedArgs): Promise<dynamic.CreateResult<ApiKeyState>> {
     const client = await this.#client(inputs.orgId);
-    const created = await this.#createOneKey(client, {
-      name: inputs.name,
-      description: inputs.description,
-      ttlDays: inputs.validForDays,
-      permission: inputs.permission,
-    }).catch((err) => {
-      throw clientErrorOf(err) instanceof ConflictError ? nameConflict(err as Error, inputs) : err;
+    const created = await this.#createOneKey(
+      client,
+      {
+        name: inputs.name,
+        description: inputs.description,
+        ttlDays: inputs.validForDays,
+        permission: inputs.permission,
+      },
+      { drawnName: isAutoNamed(inputs) },
+    ).catch(async (err) => {
+      throw clientErrorOf(err) instanceof ConflictError ? await this.#nameConflict(client, err as Error, inputs) : err;
     });
     const outs = createdOutputs(inputs, created);
     const id = resourceId(created);
@@ -162,11 +166,15 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
   /**
    * Makes one key. A POST whose answer was lost may still have made a key, and its secret is gone with
    * the answer: unknown-outcome.ts finds such keys by their name, revokes them, and POSTs once more.
-   * Never two keys for one resource, never a key nobody tracks.
+   * Never two keys for one resource, never a key nobody tracks, never a key someone else holds revoked.
    */
-  async #createOneKey(client: QwiltClient, req: CreateKeyInput, keep?: ReadonlySet<string>): Promise<CreatedApiKey> {
+  async #createOneKey(
+    client: QwiltClient,
+    req: CreateKeyInput,
+    settle: Omit<SettleOptions, "settleMs">,
+  ): Promise<CreatedApiKey> {
     const { clients } = await this.#configured();
-    return createSettled(client, req, { now: () => this.#now(), settleMs: clients.settleMs, keep });
+    return createSettled(client, req, { ...settle, settleMs: clients.settleMs });
   }
 
   /**
@@ -284,25 +292,30 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
 
     const rotated = plan.rotates.length > 0;
     if (rotated) {
-      const autoNamed = (news.__defaults ?? []).includes("name");
-      // The two live keys never share an auto-name (the lost-answer cleanup finds keys by name).
-      const name = autoNamed ? nextAutoName(olds.name ?? news.name) : news.name;
+      const autoNamed = isAutoNamed(news);
+      // The two live keys never share an auto-name (the lost-answer cleanup finds keys by name). From a fixed name,
+      // check drew a fresh auto-name from the resource name: that one, never one derived from the fixed name.
+      const name = autoNamed && isAutoNamed(olds) && olds.name ? nextAutoName(olds.name) : news.name;
       const made = await this.#createOneKey(
         client,
         { name, description: news.description, ttlDays: news.validForDays, permission: news.permission },
-        new Set([String(olds.keyId)]),
-      ).catch((err) => {
-        throw failed(
-          clientErrorOf(err) instanceof ConflictError ? nameConflict(err as Error, { ...news, name }, olds) : err,
-        );
+        { drawnName: autoNamed, keep: new Set([String(olds.keyId)]) },
+      ).catch(async (err) => {
+        const conflict =
+          clientErrorOf(err) instanceof ConflictError &&
+          (await this.#nameConflict(client, err as Error, { ...news, name }, olds.name === name ? olds : undefined));
+        throw failed(conflict || err);
       });
       outs = rotatedOutputs(outs, news, name, made);
       changed = true;
     }
 
-    // Dependents get the key only once it works. Also finishes a key whose activation wait failed (activationPending,
-    // or init errors, which Pulumi updates); never revokes the previous key before the current one is known to work.
-    if (news.waitForActivation) {
+    // Dependents get the key only once it works: a new key, or one whose wait failed before (activationPending; an
+    // update with nothing to change is the engine finishing an init failure). A key that has worked is not waited for
+    // again: one revoked out of band would hold a settings-only update for the whole timeout, then read as pending.
+    // Never revokes the previous key before the current one is known to work.
+    const finishing = olds.activationPending === true || !changes(plan);
+    if (news.waitForActivation && (rotated || finishing)) {
       outs = await this.#awaitActivation(client, id, outs);
       changed ||= olds.activationPending === true;
     } else if (outs.activationPending !== undefined) {
@@ -325,6 +338,19 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
       }
     }
     return { outs };
+  }
+
+  /** A 409 in words; which keys hold the name (an expired one, say) is looked up for the advice, on the way out. */
+  async #nameConflict(
+    client: QwiltClient,
+    err: Error,
+    inputs: CheckedArgs,
+    rotating?: Partial<ApiKeyState>,
+  ): Promise<Error> {
+    const holders = isAutoNamed(inputs)
+      ? undefined
+      : (await client.listKeys().catch(() => undefined))?.filter((k) => k.name === inputs.name);
+    return nameConflict(err, inputs, { now: this.#now(), holders, rotating });
   }
 
   /** Revokes the current key and the previous one, if any (each found by its keyId: the resource id may name an older key). */
@@ -368,23 +394,48 @@ export class QwiltApiKeyProvider implements dynamic.ResourceProvider<CheckedArgs
   }
 }
 
+/** A key that has the name a new key wants: the key a replacement replaces, another's, or one expired. */
+type NameHolder = Pick<ApiKeyInfo, "keyId" | "name" | "expiresAt"> & { organization?: string };
+
 /**
  * Where key names must be unique, a new key that keeps a fixed `name` collides with the key it follows: the
  * key it replaces (create-before-delete), or the one a rotation in place keeps as the previous key (`rotating`).
- * Say what to do rather than revoke anything ourselves.
+ * Qwilt lists an expired key until it is cleaned up, so an expired key holds its name too; revoking that one
+ * first loses nothing. Say what to do rather than revoke anything ourselves.
  */
-function nameConflict(err: Error, inputs: CheckedArgs, rotating?: Partial<ApiKeyState>): Error {
-  const fixed = !(inputs.__defaults ?? []).includes("name");
-  const advice = !fixed
-    ? "Run `pulumi up` again to draw a new name."
-    : rotating
-      ? `This rotation in place (overlapDays: ${inputs.overlapDays}) keeps ${keyLabel(rotating)} working as the previous key, so the new key cannot have its name: ` +
-        "remove `name` so the provider auto-names keys (each new key then gets a new name, and both keys work during the overlap)."
-      : "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
-        "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap).";
-  return new ProviderError(
-    `${err.message}. A live key named "${inputs.name}" already exists in this organization and Qwilt requires unique names here. ${advice}`,
-  );
+function nameConflict(
+  err: Error,
+  inputs: CheckedArgs,
+  o: { now: number; holders?: readonly NameHolder[]; rotating?: Partial<ApiKeyState> },
+): Error {
+  // Qwilt's own answer may say already that the name is taken.
+  const taken = clientErrorOf(err)?.apiMessage?.includes(inputs.name)
+    ? ""
+    : `, and a key named "${inputs.name}" exists`;
+  const head = `${err.message}. Qwilt requires unique key names here${taken}.`;
+  if (isAutoNamed(inputs)) return new ProviderError(`${head} Run \`pulumi up\` again to draw a new name.`);
+  const rotating = o.rotating && { ...o.rotating, keyId: String(o.rotating.keyId), name: inputs.name };
+  const holders: readonly NameHolder[] =
+    o.holders ?? (rotating ? [{ ...rotating, expiresAt: String(rotating.expiresAt) }] : []);
+  const expired = holders.length > 0 && holders.every((h) => Date.parse(h.expiresAt) <= o.now);
+  let advice: string;
+  if (expired) {
+    const held =
+      `${holders.map((h) => `${keyLabel(h)}, which expired at ${h.expiresAt},`).join(" and ")} ${holders.length === 1 ? "holds" : "hold"} the name: ` +
+      "Qwilt still lists an expired key, though it no longer works, so revoking it first loses nothing.";
+    advice = rotating
+      ? `${held} Revoke it (\`qwilt-keys revoke ${rotating.keyId}\`) and run \`pulumi up\` again, or remove \`name\` so the provider auto-names keys.`
+      : `${held} Set the resource option \`deleteBeforeReplace: true\` (the expired key is then revoked before the new one is made), or remove \`name\` so the provider auto-names keys.`;
+  } else if (rotating) {
+    advice =
+      `This rotation in place (overlapDays: ${inputs.overlapDays}) keeps ${keyLabel(rotating)} working as the previous key, so the new key cannot have its name: ` +
+      "remove `name` so the provider auto-names keys (each new key then gets a new name, and both keys work during the overlap).";
+  } else {
+    advice =
+      "Remove `name` so the provider auto-names keys (a replacement then gets a new name and the old key keeps working until the new one is active), " +
+      "choose another name, or set the resource option `deleteBeforeReplace: true` to revoke the old key first (consumers then see a short gap).";
+  }
+  return new ProviderError(`${head} ${advice}`);
 }
 
 /**

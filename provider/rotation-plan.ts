@@ -14,6 +14,7 @@ import {
   type ArgSpec,
   type CheckedArgs,
 } from "../sdk/api-key-args";
+import { isAutoNamed } from "./auto-name";
 import { previousDue, previousOf, withRevokeAt, type PreviousKey } from "./previous-key";
 import { dueReplacement } from "./schedule";
 import { isUnknown, type InPreview } from "./unknown";
@@ -68,15 +69,12 @@ export function planFor(olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>
  * inputs never see (an update cannot change them), so the inputs keep the first one.
  */
 function sameArg(k: ArgName, olds: Partial<ApiKeyState>, news: InPreview<CheckedArgs>): boolean {
-  if (k === "name" && autoNamed(olds) && autoNamed(news)) return true;
+  if (k === "name" && isAutoNamed(olds) && isAutoNamed(news)) return true;
   // A missing setting reads as its default on either side (a refresh diffs against the inputs it holds, unchecked).
   const fallback = (API_KEY_ARGS[k] as ArgSpec).default;
   const orDefault = (v: unknown) => (v === undefined && fallback && "value" in fallback ? fallback.value : v);
   return sameValue(orDefault(olds[k]), orDefault(news[k]));
 }
-
-const autoNamed = (props: { __defaults?: unknown }) =>
-  Array.isArray(props.__defaults) && props.__defaults.includes("name");
 
 function sameValue(a: unknown, b: unknown): boolean {
   const norm = (v: unknown) => (v === null || v === "" ? undefined : v);

@@ -8,6 +8,14 @@
  * hand the key to anyone, so the resource would be useless; and with an auto-name, the next `pulumi up`
  * draws a new name, so the stray would never be found again. Revoking it and creating again is the only
  * outcome that leaves one usable key per resource.
+ *
+ * Which keys are the lost create's: those with its name that no one else holds. An auto-name is drawn at
+ * random for the create, so every key with it is the create's. A fixed name may already be another key's:
+ * the one this resource replaces (create-before-delete), another resource's or another stack's. So the keys
+ * with a fixed name are listed before the first POST, and only keys absent from that list are the create's:
+ * one GET more per fixed-name create, paid every time because a lost answer cannot be foreseen (auto-names,
+ * the default, pay nothing). No clock is compared: Qwilt's createdAt and ours may disagree by any amount. What stays open: another
+ * stack (another process) making a key with the same fixed name between that list and ours.
  */
 import { sleep } from "../sdk/client/sleep";
 import type { QwiltClient } from "../sdk/client/qwilt-client";
@@ -23,17 +31,14 @@ import {
   worded,
 } from "./error-advice";
 
-/** How far a server's createdAt may lag our clock when looking for a key whose create answer was lost. */
-const CLOCK_SKEW_MS = 10 * 60 * 1000;
-
 export interface SettleOptions {
-  /** The provider's clock (compared with Qwilt's createdAt, within CLOCK_SKEW_MS). */
-  now: () => number;
   /**
    * How long a timed-out request is given to land before we look for its effect: the client's
    * timeout, so the server has had twice as long as we waited for it.
    */
   settleMs: number;
+  /** Whether `req.name` was drawn at random for this create (an auto-name), so that no other key has it. */
+  drawnName: boolean;
   /**
    * keyIds never to revoke as strays: the resource's own live keys (a rotation in place makes its new key
    * while the current one lives on as the previous key, under the same name when `name` is fixed).
@@ -42,30 +47,49 @@ export interface SettleOptions {
 }
 
 /**
- * Creates a key; when the answer is lost, finds what the attempt made by its unique name, revokes it
- * and tries once more. Ends with exactly one new key, or an error and no key left behind.
+ * Keys whose create answer this process received (`organization/keyId`): each is held by the resource that
+ * made it. Two resources with one fixed name can be created at the same time (the engine runs steps in
+ * parallel), and one's key can then appear between the other's two lists.
+ */
+const answered = new Set<string>();
+const refOf = (k: { organization: string; keyId: string }) => `${k.organization}/${k.keyId}`;
+
+/**
+ * Creates a key; when the answer is lost, finds what the attempt made by its name, revokes it and tries once
+ * more. Ends with exactly one new key, or an error and no key of its own left behind; never touches a key
+ * it did not make.
  */
 export async function createSettled(
   client: QwiltClient,
   req: CreateKeyInput,
   options: SettleOptions,
 ): Promise<CreatedApiKey> {
+  // Nothing is POSTed yet: a failure here made nothing.
+  const before = options.drawnName
+    ? []
+    : await keysNamed(client, req.name).catch((error) => {
+        throw nothingCreated(error);
+      });
+  const existed = new Set(before.map(refOf));
+  const isStray = (k: ApiKeyInfo) =>
+    k.name === req.name && !existed.has(refOf(k)) && !options.keep?.has(k.keyId) && !answered.has(refOf(k));
   let revoked = 0;
   for (let attempt = 1; ; attempt++) {
-    const startedAt = options.now();
     try {
-      return await client.createKey(req);
+      const made = await client.createKey(req);
+      answered.add(refOf(made));
+      return made;
     } catch (error) {
       if (!mayHaveTakenEffect(error)) throw nothingCreated(error);
       if (timedOut(error)) await sleep(options.settleMs);
-      revoked += await revokeStrays(client, req.name, startedAt, error, options.keep);
+      revoked += await revokeStrays(client, req.name, isStray, before, error);
       if (attempt >= 2) {
         const found =
           revoked > 0
             ? `Qwilt had made ${revoked} key(s) named "${req.name}" all the same; they were found by name and revoked (a key comes only in the answer that was lost, so it cannot be used)`
-            : `No key named "${req.name}" was made`;
+            : `No new key named "${req.name}" was made`;
         throw new ProviderError(
-          `Creating key "${req.name}" failed twice without a clear answer (last: ${describeError(error, { outcome: false })}). ${found}, so nothing is left behind. ${
+          `Creating key "${req.name}" failed twice without a clear answer (last: ${describeError(error, { outcome: false })}). ${found}, so these attempts leave no key behind${untouched(before)}. ${
             adviceFor(error, "run `pulumi up` again") || "Run `pulumi up` again."
           }`,
           { cause: error },
@@ -75,23 +99,35 @@ export async function createSettled(
   }
 }
 
-/** The keys an unanswered create made: this name, made since the attempt began. Revokes them; returns how many. */
+async function keysNamed(client: QwiltClient, name: string): Promise<ApiKeyInfo[]> {
+  return (await client.listKeys()).filter((k) => k.name === name);
+}
+
+/** `key org-1/2, key org-1/5`. */
+const keyList = (keys: readonly ApiKeyInfo[]) => keys.map((k) => `key ${refOf(k)}`).join(", ");
+
+/** `; key org-1/2, which had that name before, is untouched`, or "". */
+function untouched(before: readonly ApiKeyInfo[]): string {
+  if (before.length === 0) return "";
+  return `; ${keyList(before)}, which had that name before, ${before.length === 1 ? "is" : "are"} untouched`;
+}
+
+/** The keys an unanswered create made (`isStray`). Revokes them; returns how many. */
 async function revokeStrays(
   client: QwiltClient,
   name: string,
-  since: number,
+  isStray: (k: ApiKeyInfo) => boolean,
+  before: readonly ApiKeyInfo[],
   cause: unknown,
-  keep: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   let strays: ApiKeyInfo[];
   try {
-    strays = (await client.listKeys()).filter(
-      (k) => k.name === name && Date.parse(k.createdAt) >= since - CLOCK_SKEW_MS && !keep.has(k.keyId),
-    );
+    strays = (await client.listKeys()).filter(isStray);
   } catch (listError) {
+    const others = before.length > 0 ? ` other than ${keyList(before)} (which had that name before)` : "";
     throw new ProviderError(
       `${describeError(cause, { outcome: false })}. The key may have been created, but listing the organization's keys to find it failed too (${describeError(listError)}). ` +
-        `Look for a key named "${name}" in Qwilt and revoke it (Pulumi does not track it), then run \`pulumi up\` again.`,
+        `Look for a key named "${name}"${others} in Qwilt and revoke it (Pulumi does not track it), then run \`pulumi up\` again.`,
       { cause },
     );
   }

@@ -1,8 +1,9 @@
 /**
- * Every fault the simulator can inject × every operation (create; the activation wait of a create with
- * waitForActivation, after its POST went through; the new key's create of a rotation in place (overlapDays),
- * whose old key, under the same fixed name, lives on as the previous key; read; delete; login), through Pulumi's real provider
- * plugin with the packed package. After each case the simulator's live keys must equal the keys the test's state holds:
+ * Every fault the simulator can inject × every operation (create, under a fixed name; the activation wait of
+ * a create with waitForActivation (auto-named), after its POST went through; the new key's create of a rotation
+ * in place (overlapDays), whose old key, under the same fixed name, lives on as the previous key; the create of a
+ * replacement under the same fixed name, whose old key the engine deletes only once it exists; read; delete;
+ * login), through Pulumi's real provider plugin with the packed package. After each case the simulator's live keys must equal the keys the test's state holds:
  * none orphaned, none lost, none duplicated. Then the login under concurrency, expiry and a wrong password,
  * and one plugin process surviving operations that throw.
  */
@@ -46,8 +47,8 @@ const FAULT_NAMES: FaultName[] = [
   "lost answer",
 ];
 
-type Op = "create" | "activate" | "rotate" | "read" | "delete" | "login";
-const OPS: Op[] = ["create", "activate", "rotate", "read", "delete", "login"];
+type Op = "create" | "activate" | "rotate" | "replace" | "read" | "delete" | "login";
+const OPS: Op[] = ["create", "activate", "rotate", "replace", "read", "delete", "login"];
 /** Where each operation's fault is injected. Read covers the key's GET and the organization's list (refresh may use either). */
 const ROUTES: Record<Op, { method: string; path: string }> = {
   create: { method: "POST", path: "/api/1/api-keys" },
@@ -55,6 +56,9 @@ const ROUTES: Record<Op, { method: string; path: string }> = {
   activate: { method: "GET", path: "/api/1/api-keys" },
   // An update that rotates a key in place: the new key's POST is faulted; the old key keeps its name and must survive.
   rotate: { method: "POST", path: "/api/1/api-keys" },
+  // A replacement (create-before-delete) under the same fixed name: the new key's POST is faulted; the old key is
+  // the engine's to delete once the new one exists, and lives until then.
+  replace: { method: "POST", path: "/api/1/api-keys" },
   read: { method: "GET", path: "/api/1/api-keys*" },
   delete: { method: "DELETE", path: "/api/1/api-keys/*" },
   login: { method: "GET", path: "/login" },
@@ -64,8 +68,8 @@ type Mode = keyof typeof MODES;
 
 /**
  * The expected outcome, [once, always]: ok/error, ×n = requests the faulted route saw, "listed" = the
- * organization's keys were listed to settle an unanswered create, "k revoked" = keys such a create made
- * (found by their unique name) and revoked.
+ * organization's keys were listed to settle an unanswered create (after its first POST: a fixed name's keys are
+ * also listed before it), "k revoked" = keys such a create made (found by their name) and revoked.
  */
 type Outcome = [string, string];
 /** The common case, a fault the client retries: once, the retry gets through; always, the retries run out. */
@@ -96,6 +100,7 @@ const EXPECTED: Record<Op, Record<FaultName, Outcome>> = {
   create: CREATE,
   // The same as a create: the strays found by name are the new POSTs' only, never the old key of that name.
   rotate: CREATE,
+  replace: CREATE,
   // Every error here is an init failure: the key exists, and Pulumi tracks it as not yet known to work.
   activate: outcomes({ "malformed body": GARBLED, "schema violation": GARBLED }),
   read: outcomes({ "malformed body": GARBLED, "schema violation": GARBLED }),
@@ -128,7 +133,11 @@ const TEMPORARY = {
 const CONNECTION = "connection failed — [^()]+(?: \\([A-Z_]+\\))?";
 
 /** The message a user sees for each failing case: exact where stable, else a pattern. */
-function expectedError(op: Op, fault: FaultName, c: { name: string; id: string; keyId: string }): string | RegExp {
+function expectedError(
+  op: Op,
+  fault: FaultName,
+  c: { name: string; id: string; keyId: string; existing?: string },
+): string | RegExp {
   const up = ": run `pulumi up` again.";
   const again = ": run the command again.";
   const reportUp =
@@ -137,12 +146,14 @@ function expectedError(op: Op, fault: FaultName, c: { name: string; id: string; 
     "Run the command again; if it happens again, Qwilt's API may have changed or a proxy is mangling its answers: please report it.";
   const kind =
     status(fault) === 429 ? "rate" : status(fault) ? "server" : fault === "delay > timeout" ? "timeout" : "connection";
-  if (op === "create" || op === "rotate") {
+  if (op === "create" || op === "rotate" || op === "replace") {
     if (fault === "429 + Retry-After")
       return `POST /api/1/api-keys: ${statusLine(fault)}. No key was created. ${TEMPORARY.rate}${up}`;
     const twice = `Creating key "${c.name}" failed twice without a clear answer (last: POST /api/1/api-keys: `;
-    const none = `No key named "${c.name}" was made, so nothing is left behind.`;
-    const two = `Qwilt had made 2 key(s) named "${c.name}" all the same; they were found by name and revoked (a key comes only in the answer that was lost, so it cannot be used), so nothing is left behind.`;
+    // The key that had the name before (the one rotated or replaced) is named, and left alone.
+    const left = `so these attempts leave no key behind${c.existing ? `; key ${c.existing}, which had that name before, is untouched` : ""}.`;
+    const none = `No new key named "${c.name}" was made, ${left}`;
+    const two = `Qwilt had made 2 key(s) named "${c.name}" all the same; they were found by name and revoked (a key comes only in the answer that was lost, so it cannot be used), ${left}`;
     if (status(fault)) return `${twice}${statusLine(fault)}). ${none} ${TEMPORARY.server}${up}`;
     if (fault === "delay > timeout")
       return `${twice}no answer within ${TIMEOUT_MS} ms). ${two} ${TEMPORARY.timeout}${up}`;
@@ -252,7 +263,8 @@ class Group {
       .sort();
   }
 
-  async createKey(name: string, extra: Props = {}): Promise<{ id: string; properties: Props }> {
+  /** A key named `name`, or with `autoName` named by the provider after the resource `name`. */
+  async createKey(name: string, extra: Props = {}, autoName = false): Promise<{ id: string; properties: Props }> {
     const urn = urnOf(name);
     const checked = await this.plugin.check(
       urn,
@@ -260,7 +272,7 @@ class Group {
       {
         permission: "viewer",
         validForDays: 7,
-        name,
+        ...(autoName ? {} : { name }),
         waitForActivation: false,
         ...extra,
         __resourceName: name,
@@ -281,6 +293,7 @@ class Group {
     let target: { id: string; properties: Props } | undefined;
     if (op === "read" || op === "delete") target = await this.createKey(name);
     if (op === "rotate") target = await this.createKey(name, { overlapDays: 1 });
+    if (op === "replace") target = await this.createKey(name, { description: "replaced" });
     if (op === "login") {
       sim.addOrganization(org);
       sim.addUser(org, sim.user.email, sim.user.password);
@@ -291,10 +304,18 @@ class Group {
     const started = Date.now();
     let error: PluginCallError | undefined;
     let id = target?.id ?? "";
+    /** Where the engine's own delete of a replaced key begins: its revoke is no stray's. */
+    let engineDeleteAt = Infinity;
     try {
       if (op === "create" || op === "login" || op === "activate") {
         const extra = op === "login" ? { orgId: org } : op === "activate" ? { waitForActivation: true } : {};
-        id = (await this.createKey(name, extra)).id;
+        id = (await this.createKey(name, extra, op === "activate")).id;
+      } else if (op === "replace") {
+        // Create-before-delete, as the engine replaces: the new key first, then the old one is deleted.
+        id = (await this.createKey(name, { description: "replacement" })).id;
+        engineDeleteAt = sim.requests.length;
+        await this.plugin.delete(urnOf(name), target!.id, target!.properties);
+        this.state.delete(target!.id);
       } else if (op === "rotate") {
         const urn = urnOf(name);
         const news = {
@@ -342,9 +363,14 @@ class Group {
         (route.path.endsWith("*") ? r.path.startsWith(route.path.slice(0, -1)) : r.path === route.path),
     );
     let cell = `${error ? "error" : "ok"} ×${onRoute.length}`;
-    if (op === "create" || op === "rotate") {
-      const listed = sim.requests.filter((r) => r.method === "GET" && r.path === "/api/1/api-keys").length;
-      const revoked = sim.requests.filter((r) => r.method === "DELETE" && r.status === 200).length;
+    if (op === "create" || op === "rotate" || op === "replace") {
+      const firstPost = sim.requests.findIndex((r) => r.method === "POST");
+      const listed = sim.requests.filter(
+        (r, i) => i > firstPost && r.method === "GET" && r.path === "/api/1/api-keys",
+      ).length;
+      const revoked = sim.requests.filter(
+        (r, i) => i < engineDeleteAt && r.method === "DELETE" && r.status === 200,
+      ).length;
       if (listed) cell += ", listed";
       if (revoked) cell += `, ${revoked} revoked`;
     }
@@ -355,7 +381,10 @@ class Group {
       this.problems.push(`${name}: outcome ${cell}, expected ${expectedCell}${error ? ` (${error.message})` : ""}`);
     if (error) {
       const keyId = target?.properties.keyId ?? "";
-      const want = expectedError(op, fault, { name, id, keyId });
+      // The activation row's key is auto-named: its name is the one the failure reports.
+      const keyName = error.initFailure?.properties.name ?? name;
+      const existing = op === "rotate" || op === "replace" ? target!.id : undefined;
+      const want = expectedError(op, fault, { name: keyName, id, keyId, existing });
       const matches = typeof want === "string" ? error.message === want : want.test(error.message);
       if (!matches) this.problems.push(`${name}: message\n    ${error.message}\n  expected\n    ${want}`);
     }
@@ -384,6 +413,7 @@ const rows: Record<Op, Record<string, string>> = {
   create: {},
   activate: {},
   rotate: {},
+  replace: {},
   read: {},
   delete: {},
   login: {},
@@ -406,13 +436,13 @@ function printMatrix(): void {
       `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
       ...table.slice(1).map(line),
       "ok/error: what the operation returned; ×n: requests on the faulted route; listed: the organization's keys were listed to settle an",
-      "unanswered create; k revoked: keys such a create made anyway, found by their unique name and revoked. After every case the",
+      "unanswered create; k revoked: keys such a create made anyway, found by their name and revoked. After every case the",
       "simulator's live keys equal the keys in state.",
     ].join("\n"),
   );
 }
 
-describe("fault matrix: every fault × create, activation, rotation in place, read, delete, login, through the plugin", () => {
+describe("fault matrix: every fault × create, activation, rotation in place, replacement, read, delete, login, through the plugin", () => {
   let provider: string;
   beforeAll(() => {
     provider = serializedProvider(inject("packedProject"));
@@ -455,6 +485,7 @@ async function pluginFor(
 /** For the login tests: timeouts are not their subject, and 20 creates at once may take more than a second on a busy machine. */
 const PATIENT = { QWILT_TIMEOUT_MS: "15000", QWILT_MAX_RETRIES: String(MAX_RETRIES) };
 
+/** A key of the resource `name`, auto-named (the common case: the create is a POST and nothing else). */
 async function createThrough(plugin: PluginProcess, provider: string, name: string, extra: Props = {}) {
   const checked = await plugin.check(
     urnOf(name),
@@ -462,7 +493,6 @@ async function createThrough(plugin: PluginProcess, provider: string, name: stri
     {
       permission: "viewer",
       validForDays: 7,
-      name,
       waitForActivation: false,
       ...extra,
       __resourceName: name,
@@ -474,11 +504,12 @@ async function createThrough(plugin: PluginProcess, provider: string, name: stri
 }
 
 const calls = (sim: Simulator) => sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
+/** The resources whose keys are live (an auto-name without its suffix). */
 const liveNames = (sim: Simulator) =>
   sim
     .liveKeys()
     .filter((k) => k.name !== "bootstrap")
-    .map((k) => k.name)
+    .map((k) => k.name.replace(/-[0-9a-f]{7}$/, ""))
     .sort();
 
 describe("login through the plugin (username/password)", () => {
@@ -606,7 +637,7 @@ describe("one plugin process survives operations that throw", () => {
       );
 
       expect(failures[0]).toMatch(
-        /^Creating key "garbled" failed twice without a clear answer \(last: POST \/api\/1\/api-keys: unexpected response — the 200 answer is not JSON/,
+        /^Creating key "garbled-[0-9a-f]{7}" failed twice without a clear answer \(last: POST \/api\/1\/api-keys: unexpected response — the 200 answer is not JSON/,
       );
       expect(failures[1]).toBe("createKey: ttlDays must be a whole number of days from 1 to 365 (got x)");
       expect(failures[2]).toMatch(/Invalid time value/);

@@ -8,6 +8,7 @@
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { KEY_LIST_TTL_MS } from "../provider/key-list-cache";
+import { UNKNOWN } from "../provider/unknown";
 import { PluginCallError, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
 
@@ -291,8 +292,8 @@ describe("overlapDays through the plugin", () => {
 
     const from = sim.requests.length;
     expect(await r.up({ ...a, overlapDays: 2 })).toMatchObject({ changes: "some", replaces: [], updated: true });
-    // No new key, nothing revoked: only the check that the key works (waitForActivation).
-    expect(sim.requests.slice(from).map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([`GET ${KEYS} 200`]);
+    // No new key, nothing revoked, no call at all: the key has worked since its create, so it is not waited for again.
+    expect(sim.requests.slice(from)).toEqual([]);
     expect(r.outs).toMatchObject({ keyId: first.keyId, key: first.key, overlapDays: 2 });
     for (const k of PREVIOUS) expect(r.outs).not.toHaveProperty(k);
     await r.up({ ...a, overlapDays: 2, description: "now rotated in place" });
@@ -394,6 +395,108 @@ describe("overlapDays: failures leave every live key tracked", () => {
     await r.up({ ...a, description: "renewed", overlapDays: 0 });
     expect(writes(from)).toEqual([`DELETE ${KEYS}/${held.previousKeyId} 200`]);
     expect(liveIds()).toEqual([held.keyId]);
+    await plugin.delete(urnOf(r.name), r.id, r.outs);
+  });
+});
+
+describe("the activation wait of an update", () => {
+  const calls = (from: number) => sim.requests.slice(from).map((q) => `${q.method} ${q.path} ${q.status}`);
+
+  it("a settings-only update does not wait, even for a key revoked out of band; lowering overlapDays still revokes the due previous key", async () => {
+    // A short timeout: were the update to wait for a revoked key, it would fail in 2 s rather than hang for 300.
+    const a = { permission: "viewer", validForDays: 30, overlapDays: 2, activationTimeoutSeconds: 2 };
+    const r = await Resource.create("settled", a);
+    await r.up({ ...a, description: "two" });
+    const rotated = r.outs;
+    sim.revokeKey("org-1", rotated.keyId);
+
+    let from = sim.requests.length;
+    expect(await r.up({ ...a, description: "two", rotateBeforeDays: 3 })).toMatchObject({ updated: true });
+    expect(calls(from)).toEqual([]);
+    expect(r.outs).not.toHaveProperty("activationPending");
+    expect(r.outs).toMatchObject({ keyId: rotated.keyId, rotateBeforeDays: 3, previousKeyId: rotated.previousKeyId });
+
+    // overlapDays 0 makes the previous key due: revoked, though the current key no longer answers.
+    from = sim.requests.length;
+    await r.up({ ...a, description: "two", rotateBeforeDays: 3, overlapDays: 0 });
+    expect(writes(from)).toEqual([`DELETE ${KEYS}/${rotated.previousKeyId} 200`]);
+    for (const k of PREVIOUS) expect(r.outs).not.toHaveProperty(k);
+    expect(r.outs).not.toHaveProperty("activationPending");
+    expect(liveIds()).toEqual([]);
+  });
+
+  it("an update that finishes an earlier failure waits for the key: marked activationPending, or an init failure without the mark", async () => {
+    const a = { permission: "viewer", validForDays: 30 };
+    const r = await Resource.create("finish", a);
+    const made = r.outs;
+
+    // Marked (this version's init failure, kept across a refresh): a settings change waits too, and drops the mark.
+    r.outs = { ...made, activationPending: true };
+    let from = sim.requests.length;
+    expect(await r.up({ ...a, rotateBeforeDays: 5 })).toMatchObject({ updated: true });
+    expect(calls(from)).toEqual([`GET ${KEYS} 200`]);
+    expect(r.outs).not.toHaveProperty("activationPending");
+
+    // Not marked (the engine updates a resource with init errors though nothing changed): it waits.
+    r.initErrors = ["key was created but did not become active"];
+    from = sim.requests.length;
+    expect(await r.up({ ...a, rotateBeforeDays: 5 })).toMatchObject({ changes: "none", updated: true });
+    expect(calls(from)).toEqual([`GET ${KEYS} 200`]);
+    expect(r.outs).toMatchObject({ keyId: made.keyId, key: made.key });
+    await plugin.delete(urnOf(r.name), r.id, r.outs);
+  });
+});
+
+describe("overlapDays: names and preview words", () => {
+  it("from a fixed name to an auto-name: the new key is named after the resource, not after the old fixed name", async () => {
+    const a = { permission: "viewer", validForDays: 30, overlapDays: 2 };
+    const r = await Resource.create("renamed", { ...a, name: "fixed-before" });
+    const old = r.outs;
+    expect(await r.up(a)).toMatchObject({ replaces: [], updated: true });
+    expect(r.outs.name).toMatch(AUTO_NAME("renamed"));
+    expect(r.outs).toMatchObject({ previousKeyId: old.keyId, previousName: "fixed-before" });
+    expect(liveIds()).toEqual(r.tracked());
+    await plugin.delete(urnOf(r.name), r.id, r.outs);
+  });
+
+  it("a preview with inputs not known yet says what they decide, not more; lowering overlapDays says when the previous key goes", async () => {
+    const a = { permission: "viewer", validForDays: 30, overlapDays: 3 };
+    const r = await Resource.create("preview", a);
+    await r.up({ ...a, description: "two" });
+    const outs = r.outs;
+    const label = `key ${outs.organization}/${outs.keyId} ("${outs.name}")`;
+    const previous = `previous key ${outs.organization}/${outs.previousKeyId} ("${outs.previousName}")`;
+    const diffOf = async (news: Props) => {
+      const checked = await plugin.check(urnOf(r.name), r.inputs, args(r.name, news));
+      return plugin.diff(urnOf(r.name), r.id, r.outs, checked.inputs);
+    };
+
+    expect(await diffOf({ ...a, description: UNKNOWN, waitForActivation: UNKNOWN })).toMatchObject({ replaces: [] });
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `${previous} is revoked before ${label} is rotated (if it is), though it was to keep working until ${outs.previousRevokeAt}: a key keeps at most one previous key`,
+      );
+    expect(plugin.output()).toContain(
+      `${label} is renewed if description, not known yet, turns out changed (Qwilt cannot edit a key): \`pulumi up\` rotates it in place (a new key is made (and waited for until it works, unless waitForActivation turns out false); `,
+    );
+    expect(plugin.output()).not.toContain(`${label} must be renewed`);
+
+    // Lowered, not yet due: the previous key's new end, said in the preview.
+    const moved = new Date(Date.parse(outs.createdAt) + DAY).toISOString();
+    await diffOf({ ...a, description: "two", overlapDays: 1 });
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `${previous} now keeps working until ${moved} (overlapDays: 1) instead of ${outs.previousRevokeAt}; the first \`pulumi up\` after that revokes it`,
+      );
+    // Lowered to 0: due now, and the words say why, with both times.
+    await diffOf({ ...a, description: "two", overlapDays: 0 });
+    await expect
+      .poll(() => plugin.output())
+      .toContain(
+        `${previous} is revoked by \`pulumi up\`: it was to keep working until ${outs.previousRevokeAt}, but overlapDays 0 ends its overlap at ${new Date(Date.parse(outs.createdAt)).toISOString()}, which has passed`,
+      );
     await plugin.delete(urnOf(r.name), r.id, r.outs);
   });
 });
