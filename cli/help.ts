@@ -8,7 +8,7 @@ import { SETTINGS } from "../sdk/settings";
 
 export const EXIT_CODES = `Exit codes:
   0  done; no finding at error level
-  1  a finding at error level (audit), or a refused or failed operation
+  1  a finding at error level (audit), an assumption contradicted (probe), or a refused or failed operation
   2  bad usage or configuration (unknown command or flag, a bad value, no credentials, plain http to a non-loopback host, a state that cannot be read)`;
 
 /** Help is wrapped to the terminal, but never wider than this nor narrower than MIN_WIDTH. */

@@ -36,7 +36,7 @@ export function planWords(
     const also = stored ? `, with its previous ${previousLabel(olds, stored)}` : "";
     const inPlace = isUnknown(news.overlapDays) ? "; rotated in place instead if overlapDays turns out above 0" : "";
     words.push(
-      `${dueWhy(`key ${olds.keyId} ("${olds.name}")`, olds, news, replaced)}: \`pulumi up\` replaces it (${made}, then this one is ${fate}${also}${inPlace})`,
+      `${dueWhy(keyLabel(olds), olds, news, replaced)}: \`pulumi up\` replaces it (${made}, then this one is ${fate}${also}${inPlace})`,
     );
   }
   if (plan.revokesPrevious) {

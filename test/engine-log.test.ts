@@ -92,7 +92,7 @@ describe("Engine.Log: the plugin's messages reach the engine with their severity
       ...properties,
       expiresAt: new Date(Date.parse(properties.expiresAt) - days * DAY).toISOString(),
     });
-    const key = `key ${properties.keyId} ("${properties.name}")`;
+    const key = `key ${properties.organization}/${properties.keyId} ("${properties.name}")`;
 
     let from = engine.logs.length;
     const rotate = shifted(8);

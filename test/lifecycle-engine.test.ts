@@ -97,7 +97,7 @@ describe("as the engine drives the provider (harness)", { timeout: 180_000 }, ()
           severity: "warning",
           urn: "",
           ephemeral: false,
-          message: `key ${deployer.keyId} ("${deployer.name}") is due for rotation: its rotateAt ${deployer.rotateAt} has passed (it expires at ${deployer.expiresAt}): \`pulumi up\` replaces it (a new key is made and waited for until it works, then this one is revoked)`,
+          message: `key ${deployer.organization}/${deployer.keyId} ("${deployer.name}") is due for rotation: its rotateAt ${deployer.rotateAt} has passed (it expires at ${deployer.expiresAt}): \`pulumi up\` replaces it (a new key is made and waited for until it works, then this one is revoked)`,
         };
         const preview = await s.step("preview", (st) => st.preview());
         expectOk(preview);

@@ -14,7 +14,8 @@ export const command: Command = {
 unset), the https rule, whether the credentials work (logging in first with username/password) and for which
 organization, whether they may create and revoke keys, when the credential itself expires where that can be
 known, and how far this machine's clock is from the API's. It makes no key and revokes none: to learn whether
-the credentials may write, it revokes a keyId no key can have and reads the answer (404: may, 403: may not).
+the credentials may write, it revokes a keyId no key can have and reads the answer (404: may, 403: may not),
+unless the API key names its own keyId and the list shows that key's permission.
 
 Exit 0 when the credentials work, 1 when the API refuses or fails, 2 when the configuration cannot work.`,
   flags: [JSON_FLAG, ORG_FLAG],
