@@ -156,12 +156,14 @@ function toPolicy<C>(rule: Rule<C>): ResourceValidationPolicy {
     remediationSteps: rule.remediationSteps,
     configSchema: { properties: rule.settings },
     validateResource: (args, reportViolation) => {
+      // The config first, whatever the type: a bad one then stops the run at the first resource
+      // analyzed, before anything is made, as the engine's own config validation would.
+      const config = resolveSettings<C>(rule.name, rule.settings, args.getConfig());
       if (args.type !== API_KEY_TYPE) {
         // Older @pulumi/policy versions have no notApplicable: the policy then just passes.
         args.notApplicable?.(`Policy only applies to resources of type '${API_KEY_TYPE}'`);
         return;
       }
-      const config = resolveSettings<C>(rule.name, rule.settings, args.getConfig());
       const message = rule.judge(keyInputs(args.name, args.props), config);
       if (message) reportViolation(message);
     },

@@ -329,7 +329,7 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     );
   });
 
-  it("config that reaches it all the same (a misspelt key, which the engine lets through; 0 sent unvalidated) fails the Analyze call, naming policy, key and allowed values", async () => {
+  it("config that reaches it all the same (a misspelt key, which the engine lets through; 0 sent unvalidated) fails the Analyze call of any resource, naming policy, key and allowed values", async () => {
     const defaults = reconcilePolicyConfig(info).config;
     const withConfig = async (name: string, properties: Record<string, unknown>) => {
       // The engine's validation ignores unknown keys: this file passes it.
@@ -344,6 +344,10 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     };
     expect(await withConfig(POLICIES.maxValidity, { maxValidDays: 30 })).toContain(
       'policy qwilt-api-key-max-validity: config has an unknown key "maxValidDays": its keys are maxValidForDays (and enforcementLevel)',
+    );
+    // Whatever the resource's type: the run stops at the first resource analyzed, before anything is made.
+    await expect(pack.analyze(resource("bucket", {}, "aws:s3/bucket:Bucket"))).rejects.toThrow(
+      'policy qwilt-api-key-max-validity: config has an unknown key "maxValidDays"',
     );
     expect(await withConfig(POLICIES.revokeOnDelete, { allow: true })).toContain(
       'policy qwilt-api-key-revoke-on-delete: config has an unknown key "allow": it takes none (and enforcementLevel)',
