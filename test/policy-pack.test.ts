@@ -18,7 +18,7 @@ import {
   type AnalyzerProcess,
   type PolicyConfig,
 } from "./lifecycle/harness/policy-packs.js";
-import { UNKNOWN } from "./lifecycle/harness/wire.js";
+import { markSecret, UNKNOWN } from "./lifecycle/harness/wire.js";
 import { makePackedProject, PACKAGE_NAME, removeProject, REPO } from "./helpers/packed-project";
 import { TYPE, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
@@ -241,6 +241,37 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     ]);
   });
 
+  it("reads inputs given as secrets (the engine marks them in the checked inputs) as their values", async () => {
+    const secretly = async (name: string, a: Record<string, unknown>, secrets: string[]) => {
+      const checked = await plugin.check(urnOf(name), {}, args(name, a));
+      expect(checked.failures).toEqual([]);
+      return analyze(resource(name, markSecret(checked.inputs, secrets)));
+    };
+    const flags = ["permission", "validForDays", "rotateBeforeDays", "revokeOnDelete", "waitForActivation"];
+    const bad = { permission: "editor", validForDays: 365, rotateBeforeDays: 2, revokeOnDelete: false };
+    expect((await secretly("hidden", { ...bad, waitForActivation: false }, flags)).map(([p]) => p)).toEqual([
+      POLICIES.maxValidity,
+      POLICIES.rotationWindow,
+      POLICIES.editorDescription,
+      POLICIES.revokeOnDelete,
+      POLICIES.waitForActivation,
+    ]);
+    // A secret description counts as one; a secret value not known yet is unknown.
+    expect(
+      await secretly("hidden-ok", { permission: "editor", validForDays: 30, description: "Purge job" }, [
+        ...flags,
+        "description",
+      ]),
+    ).toEqual([]);
+    expect(
+      await secretly("hidden-later", { permission: "editor", validForDays: UNKNOWN, description: UNKNOWN }, [
+        "validForDays",
+        "description",
+        "rotateBeforeDays",
+      ]),
+    ).toEqual([]);
+  });
+
   it("applies the provider's defaults to inputs that never went through check", async () => {
     expect(await analyze(resource("raw", { permission: "editor", validForDays: 8, description: "Purge job" }))).toEqual(
       [
@@ -308,6 +339,21 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
       ],
     ]);
     expect(await analyzeKey("ops-viewer", { permission: "viewer", validForDays: 30 })).toEqual([]);
+    await configure();
+  });
+
+  it('takes "remediate" as @pulumi/policy does for policies that do not remediate: they remediate nothing and report as mandatory', async () => {
+    await configure(JSON.stringify({ all: "remediate" }));
+    const checked = await plugin.check(urnOf("fixme"), {}, args("fixme", { permission: "viewer", validForDays: 200 }));
+    const r = resource("fixme", checked.inputs);
+    expect((await pack.remediate(r)).remediations).toEqual([]);
+    expect(await analyze(r)).toEqual([
+      [
+        POLICIES.maxValidity,
+        "mandatory",
+        'ApiKey "fixme" is valid for 200 days (validForDays: 200), longer than the 90 days allowed. Set validForDays to 90 or less.',
+      ],
+    ]);
     await configure();
   });
 
