@@ -4,6 +4,7 @@
  * Resources of other types are not applicable; unknown values are never a violation.
  */
 import type { ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import { API_KEY_ARGS } from "../sdk/api-key-args";
 import { ACTIVATION_DELAY_MS, MAX_TTL_DAYS, MIN_TTL_DAYS, PERMISSION_NAMES, type Permission } from "../sdk/qwilt-api";
 import { API_KEY_TYPE, keyInputs, NOT_KNOWN, type KeyInputs } from "./key-inputs";
 import { resolveSettings, type Settings } from "./policy-config";
@@ -67,7 +68,7 @@ const rotationWindow: Rule<{ minRotateBeforeDays: number }> = {
       days === 0
         ? "0 (the key is replaced only once it has expired)"
         : isDefault && typeof validForDays === "number"
-          ? `${days}, the default for validForDays ${validForDays} (30 days, or half the validity when shorter)`
+          ? `${days}, the default for validForDays ${validForDays} (${API_KEY_ARGS.rotateBeforeDays.default.computed})`
           : `${days}`;
     const alsoValidity =
       typeof validForDays === "number" && validForDays <= min

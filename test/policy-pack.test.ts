@@ -173,7 +173,7 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
       [
         POLICIES.rotationWindow,
         "mandatory",
-        'ApiKey "tenday": rotateBeforeDays is 5, the default for validForDays 10 (30 days, or half the validity when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
+        'ApiKey "tenday": rotateBeforeDays is 5, the default for validForDays 10 (30, or half of validForDays when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
       ],
     ]);
     expect((await analyzeKey("weekly", { permission: "viewer", validForDays: 7, rotateBeforeDays: 6 }))[0]![2]).toMatch(
@@ -278,7 +278,7 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
         [
           POLICIES.rotationWindow,
           "mandatory",
-          'ApiKey "raw": rotateBeforeDays is 4, the default for validForDays 8 (30 days, or half the validity when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
+          'ApiKey "raw": rotateBeforeDays is 4, the default for validForDays 8 (30, or half of validForDays when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
         ],
       ],
     );
