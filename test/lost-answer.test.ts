@@ -10,6 +10,7 @@ import { startSimulator, type Simulator } from "../sdk/simulator";
 import { type PluginCallError, type PluginProcess, startPlugin, urnOf } from "./helpers/plugin";
 import { apiKeyConfig } from "./helpers/plugin-fixture";
 import { serializedProvider } from "./helpers/serialized-provider";
+import { liveKeyIds, writesSince } from "./helpers/sim-views";
 
 type Props = Record<string, any>;
 const KEYS = "/api/1/api-keys";
@@ -38,17 +39,8 @@ afterEach(() => {
   for (const k of sim.liveKeys()) if (k.name !== "bootstrap") sim.revokeKey(k.orgId, k.keyId);
 });
 
-const liveIds = () =>
-  sim
-    .liveKeys()
-    .filter((k) => k.name !== "bootstrap")
-    .map((k) => k.keyId)
-    .sort();
-const writes = (from: number) =>
-  sim.requests
-    .slice(from)
-    .filter((r) => r.method !== "GET")
-    .map((r) => `${r.method} ${r.path} ${r.status}${r.fault ? ` ${r.fault}` : ""}`);
+const liveIds = () => liveKeyIds(sim);
+const writes = (from: number) => writesSince(sim, from);
 const caught = (p: Promise<unknown>) =>
   p.then(
     () => undefined,

@@ -11,6 +11,7 @@ import { KEY_LIST_TTL_MS } from "../provider/key-list-cache";
 import { UNKNOWN } from "../provider/unknown";
 import { PluginCallError, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
+import { liveKeyIds, writesSince } from "./helpers/sim-views";
 
 type Props = Record<string, any>;
 const DAY = 86_400_000;
@@ -73,17 +74,8 @@ class Resource {
   }
 }
 
-const liveIds = () =>
-  sim
-    .liveKeys()
-    .filter((k) => k.name !== "bootstrap")
-    .map((k) => k.keyId)
-    .sort();
-const writes = (from: number) =>
-  sim.requests
-    .slice(from)
-    .filter((r) => r.method !== "GET")
-    .map((r) => `${r.method} ${r.path} ${r.status}`);
+const liveIds = () => liveKeyIds(sim);
+const writes = (from: number) => writesSince(sim, from);
 /** What a consumer holding `key` gets from Qwilt. */
 async function statusWith(key: string): Promise<number> {
   const res = await request(`${sim.url}${KEYS}`, { headers: { "x-api-key": key } });
