@@ -4,6 +4,7 @@
  * Resources of other types are not applicable; unknown values are never a violation.
  */
 import type { ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import { API_KEY_ARGS } from "../sdk/api-key-args";
 import { ACTIVATION_DELAY_MS, MAX_TTL_DAYS, MIN_TTL_DAYS, PERMISSION_NAMES, type Permission } from "../sdk/qwilt-api";
 import { API_KEY_TYPE, keyInputs, NOT_KNOWN, type KeyInputs } from "./key-inputs";
 import { resolveSettings, type Settings } from "./policy-config";
@@ -67,7 +68,7 @@ const rotationWindow: Rule<{ minRotateBeforeDays: number }> = {
       days === 0
         ? "0 (the key is replaced only once it has expired)"
         : isDefault && typeof validForDays === "number"
-          ? `${days}, the default for validForDays ${validForDays} (30 days, or half the validity when shorter)`
+          ? `${days}, the default for validForDays ${validForDays} (${API_KEY_ARGS.rotateBeforeDays.default.computed})`
           : `${days}`;
     const alsoValidity =
       typeof validForDays === "number" && validForDays <= min
@@ -156,12 +157,14 @@ function toPolicy<C>(rule: Rule<C>): ResourceValidationPolicy {
     remediationSteps: rule.remediationSteps,
     configSchema: { properties: rule.settings },
     validateResource: (args, reportViolation) => {
+      // The config first, whatever the type: a bad one then stops the run at the first resource
+      // analyzed, before anything is made, as the engine's own config validation would.
+      const config = resolveSettings<C>(rule.name, rule.settings, args.getConfig());
       if (args.type !== API_KEY_TYPE) {
         // Older @pulumi/policy versions have no notApplicable: the policy then just passes.
         args.notApplicable?.(`Policy only applies to resources of type '${API_KEY_TYPE}'`);
         return;
       }
-      const config = resolveSettings<C>(rule.name, rule.settings, args.getConfig());
       const message = rule.judge(keyInputs(args.name, args.props), config);
       if (message) reportViolation(message);
     },

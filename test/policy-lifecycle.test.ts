@@ -110,4 +110,26 @@ describe("the shipped policy pack, run by the harness as `--policy-pack` runs it
     expect(up.steps!.map((st) => st.op)).toEqual(["same", "same", "same"]);
     expect(up.api).toEqual([]);
   });
+
+  it("--policy-pack-config with a misspelt setting, which the engine's validation lets through: the up stops at the first resource, before any step", async () => {
+    const file = join(s.projectDir, "policy-config.json");
+    writeFileSync(file, JSON.stringify({ [MAX_VALIDITY]: { maxValidDays: 30 } }));
+    stack.config.validForDays = "30";
+    const up = await run("up (misspelt config)", (st) => st.up());
+    expect(up.ok).toBe(false);
+    expect(up.errors).toEqual([
+      expect.stringContaining(
+        `deployer: analyze failed: 2 UNKNOWN: Error validating resource with policy '${MAX_VALIDITY}' from policy pack 'qwilt-api-keys@v${PACK_VERSION}':\nPolicyConfigError: policy ${MAX_VALIDITY}: config has an unknown key "maxValidDays": its keys are maxValidForDays (and enforcementLevel)`,
+      ),
+    ]);
+    expect(up.calls!.map((c) => `${c.method} ${c.name}`)).toEqual(["Check deployer", "Analyze deployer"]);
+    expect(up.steps!.map((st) => [st.op, st.name, Boolean(st.error)])).toEqual([["analyze", "deployer", true]]);
+    expect(up.api).toEqual([]);
+    expect(
+      s
+        .liveKeys()
+        .map((k) => k.ttl)
+        .sort(),
+    ).toEqual([60, 90]);
+  });
 });

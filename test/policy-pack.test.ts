@@ -18,7 +18,7 @@ import {
   type AnalyzerProcess,
   type PolicyConfig,
 } from "./lifecycle/harness/policy-packs.js";
-import { UNKNOWN } from "./lifecycle/harness/wire.js";
+import { markSecret, UNKNOWN } from "./lifecycle/harness/wire.js";
 import { makePackedProject, PACKAGE_NAME, removeProject, REPO } from "./helpers/packed-project";
 import { TYPE, urnOf } from "./helpers/plugin";
 import { usePluginFixture } from "./helpers/plugin-fixture";
@@ -173,7 +173,7 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
       [
         POLICIES.rotationWindow,
         "mandatory",
-        'ApiKey "tenday": rotateBeforeDays is 5, the default for validForDays 10 (30 days, or half the validity when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
+        'ApiKey "tenday": rotateBeforeDays is 5, the default for validForDays 10 (30, or half of validForDays when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
       ],
     ]);
     expect((await analyzeKey("weekly", { permission: "viewer", validForDays: 7, rotateBeforeDays: 6 }))[0]![2]).toMatch(
@@ -241,31 +241,60 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     ]);
   });
 
+  it("reads inputs given as secrets (the engine marks them in the checked inputs) as their values", async () => {
+    const secretly = async (name: string, a: Record<string, unknown>, secrets: string[]) => {
+      const checked = await plugin.check(urnOf(name), {}, args(name, a));
+      expect(checked.failures).toEqual([]);
+      return analyze(resource(name, markSecret(checked.inputs, secrets)));
+    };
+    const flags = ["permission", "validForDays", "rotateBeforeDays", "revokeOnDelete", "waitForActivation"];
+    const bad = { permission: "editor", validForDays: 365, rotateBeforeDays: 2, revokeOnDelete: false };
+    expect((await secretly("hidden", { ...bad, waitForActivation: false }, flags)).map(([p]) => p)).toEqual([
+      POLICIES.maxValidity,
+      POLICIES.rotationWindow,
+      POLICIES.editorDescription,
+      POLICIES.revokeOnDelete,
+      POLICIES.waitForActivation,
+    ]);
+    // A secret description counts as one; a secret value not known yet is unknown.
+    expect(
+      await secretly("hidden-ok", { permission: "editor", validForDays: 30, description: "Purge job" }, [
+        ...flags,
+        "description",
+      ]),
+    ).toEqual([]);
+    expect(
+      await secretly("hidden-later", { permission: "editor", validForDays: UNKNOWN, description: UNKNOWN }, [
+        "validForDays",
+        "description",
+        "rotateBeforeDays",
+      ]),
+    ).toEqual([]);
+  });
+
   it("applies the provider's defaults to inputs that never went through check", async () => {
     expect(await analyze(resource("raw", { permission: "editor", validForDays: 8, description: "Purge job" }))).toEqual(
       [
         [
           POLICIES.rotationWindow,
           "mandatory",
-          'ApiKey "raw": rotateBeforeDays is 4, the default for validForDays 8 (30 days, or half the validity when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
+          'ApiKey "raw": rotateBeforeDays is 4, the default for validForDays 8 (30, or half of validForDays when shorter), below the minimum of 7 days that scheduled pulumi up runs get to replace the key before it expires. Set rotateBeforeDays to 7 or more.',
         ],
       ],
     );
     expect(await analyze(resource("raw-ok", { permission: "viewer", validForDays: 30 }))).toEqual([]);
   });
 
-  it("ignores inputs it does not know (overlapDays, coming in 0.2)", async () => {
+  it("judges a key that keeps its previous key (overlapDays) by the same rules, and ignores inputs it does not know", async () => {
     expect(
       await analyzeKey(
         "overlap",
-        { permission: "viewer", validForDays: 30 },
-        { overlapDays: 3, somethingElse: { deep: [1] } },
+        { permission: "viewer", validForDays: 30, overlapDays: 3 },
+        { somethingElse: { deep: [1] } },
       ),
     ).toEqual([]);
     expect(
-      (await analyzeKey("overlap-long", { permission: "viewer", validForDays: 120 }, { overlapDays: 3 })).map(
-        ([p]) => p,
-      ),
+      (await analyzeKey("overlap-long", { permission: "viewer", validForDays: 120, overlapDays: 3 })).map(([p]) => p),
     ).toEqual([POLICIES.maxValidity]);
   });
 
@@ -311,6 +340,21 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     await configure();
   });
 
+  it('takes "remediate" as @pulumi/policy does for policies that do not remediate: they remediate nothing and report as mandatory', async () => {
+    await configure(JSON.stringify({ all: "remediate" }));
+    const checked = await plugin.check(urnOf("fixme"), {}, args("fixme", { permission: "viewer", validForDays: 200 }));
+    const r = resource("fixme", checked.inputs);
+    expect((await pack.remediate(r)).remediations).toEqual([]);
+    expect(await analyze(r)).toEqual([
+      [
+        POLICIES.maxValidity,
+        "mandatory",
+        'ApiKey "fixme" is valid for 200 days (validForDays: 200), longer than the 90 days allowed. Set validForDays to 90 or less.',
+      ],
+    ]);
+    await configure();
+  });
+
   it("config the engine refuses before anything runs: minRotateBeforeDays 0, a permission that does not exist, a maximum above 365", () => {
     const errors = (file: object) => reconcilePolicyConfig(info, parsePolicyConfig(JSON.stringify(file))).errors;
     expect(errors({ [POLICIES.rotationWindow]: { minRotateBeforeDays: 0 } })).toEqual([
@@ -329,7 +373,7 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     );
   });
 
-  it("config that reaches it all the same (a misspelt key, which the engine lets through; 0 sent unvalidated) fails the Analyze call, naming policy, key and allowed values", async () => {
+  it("config that reaches it all the same (a misspelt key, which the engine lets through; 0 sent unvalidated) fails the Analyze call of any resource, naming policy, key and allowed values", async () => {
     const defaults = reconcilePolicyConfig(info).config;
     const withConfig = async (name: string, properties: Record<string, unknown>) => {
       // The engine's validation ignores unknown keys: this file passes it.
@@ -344,6 +388,10 @@ describe("the shipped pack, started as the CLI starts a local pack", () => {
     };
     expect(await withConfig(POLICIES.maxValidity, { maxValidDays: 30 })).toContain(
       'policy qwilt-api-key-max-validity: config has an unknown key "maxValidDays": its keys are maxValidForDays (and enforcementLevel)',
+    );
+    // Whatever the resource's type: the run stops at the first resource analyzed, before anything is made.
+    await expect(pack.analyze(resource("bucket", {}, "aws:s3/bucket:Bucket"))).rejects.toThrow(
+      'policy qwilt-api-key-max-validity: config has an unknown key "maxValidDays"',
     );
     expect(await withConfig(POLICIES.revokeOnDelete, { allow: true })).toContain(
       'policy qwilt-api-key-revoke-on-delete: config has an unknown key "allow": it takes none (and enforcementLevel)',

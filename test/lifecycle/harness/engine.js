@@ -375,12 +375,15 @@ class Engine {
   /**
    * The policy packs judge the checked inputs before the resource's step (step_generator.go): a
    * mandatory violation stops an up there, before anything is created or changed; a preview goes on.
+   * An analyzer's error (a policy that throws) stops either, as `analyzeAll`'s error does.
    * @param {Registration} r @param {Props} checked
    */
   async #analyze(r, checked) {
     const policies = this.#policies;
     if (!policies) return;
-    const mandatory = await this.#call("Analyze", r.urn, [], () => policies.analyze(r, checked));
+    const mandatory = await this.#call("Analyze", r.urn, [], () => policies.analyze(r, checked)).catch((err) => {
+      throw this.#fail("analyze", r.urn, err);
+    });
     if (mandatory.length === 0) return;
     const failure = new Error(`mandatory policy violation: ${mandatory.join("; ")}`);
     if (!this.#preview) throw this.#fail("analyze", r.urn, failure);

@@ -26,8 +26,10 @@
  *   mandatory (or remediate) diagnostic is a mandatory violation. Differences: packs run one after
  *   another, not in parallel; a remediation that changes inputs is refused (none of the packs
  *   the tests run remediates); the resource's parent is not sent (the harness does not track it);
- *   AnalyzeStack is not called at the end of an up (the packs the tests run have resource
- *   policies only).
+ *   component resources, the root stack among them, are not analyzed (the engine analyzes them
+ *   too; the packs the tests run judge custom resources only); AnalyzeStack is not called at the
+ *   end of an up (the packs the tests run have resource policies only). An analyzer's error stops
+ *   the run at that resource, as an error of `analyzeAll` does.
  */
 "use strict";
 const { spawn } = require("node:child_process");
