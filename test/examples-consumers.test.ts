@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startSimulator, type Simulator } from "../sdk/simulator";
 import { addExamples, compile, compiledExampleProject, type Example } from "./helpers/compile-examples";
@@ -324,7 +325,7 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       expect(sim.liveKeys().map((k) => k.name)).toEqual(["bootstrap"]);
     }));
 
-  it("vault: the key in a KV v2 secret; each rotation is a new version", () =>
+  it("vault: the key in a KV v2 secret; each rotation is a new version, and the old key works a day more for readers that reread later", () =>
     withStack("vault", async (e, sim) => {
       const up = await e.run("up");
       expect(stepsOf(up)).toEqual([
@@ -345,23 +346,45 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       const again = await e.run("up");
       expect(again.steps.map((s) => s.op)).toEqual(["same", "same"]);
 
+      // Day 61 of 90: past rotateAt. With overlapDays 1 the key is rotated in place: the new key is written as
+      // version 2, and the old one is kept (not revoked) for the readers that have not reread yet.
       e.advanceDays(61);
       const rotate = await e.run("up");
       expect(stepsOf(rotate)).toEqual([
-        ["create-replacement", API_KEY, "cdn-reporting", ["rotateAt"]],
+        ["update", API_KEY, "cdn-reporting"],
         ["update", KV_SECRET, "qwilt-reporting-key"],
-        ["delete-replaced", API_KEY, "cdn-reporting"],
       ]);
+      expect(rotate.writes).toEqual([`POST ${KEYS}`]);
       const second = e.key("cdn-reporting");
       const k2 = e.resource(API_KEY, "cdn-reporting").outputs;
       expect(second).not.toBe(first);
+      expect(k2.previousKeyId).toBe(k1.keyId);
       expect(e.resource(KV_SECRET, "qwilt-reporting-key").outputs.metadata.version).toBe("2");
-      // The latest version is the new key; the one before it keeps the old key (revoked now) for the record.
-      expect(e.world().vault["secret/cdn/qwilt-reporting"]!.versions).toEqual([
+      // The latest version is the new key; the one before it keeps the old key for the record.
+      const latest = { QCDN_API_KEY: second, keyId: k2.keyId, expiresAt: k2.expiresAt };
+      const versions = [
         { version: 1, data: document },
-        { version: 2, data: { QCDN_API_KEY: second, keyId: k2.keyId, expiresAt: k2.expiresAt } },
-      ]);
+        { version: 2, data: latest },
+      ];
+      expect(e.world().vault["secret/cdn/qwilt-reporting"]!.versions).toEqual(versions);
+      // A reader still holding version 1 keeps working until previousRevokeAt.
+      const works = async (key: string) =>
+        (await request(`${sim.url}${KEYS}`, { headers: { "x-api-key": key } })).statusCode;
+      expect(await works(first)).toBe(200);
       e.expectNoPlainCopy(second);
+      e.expectNoPlainCopy(first);
+
+      // The first up past previousRevokeAt (a day after the rotation) revokes the old key and writes no new version.
+      e.advanceDays(1.1);
+      const revoke = await e.run("up");
+      expect(stepsOf(revoke)).toEqual([
+        ["update", API_KEY, "cdn-reporting"],
+        ["same", KV_SECRET, "qwilt-reporting-key"],
+      ]);
+      expect(revoke.writes).toEqual([`DELETE ${KEYS}/${k1.keyId}`]);
+      expect(e.world().vault["secret/cdn/qwilt-reporting"]!.versions).toEqual(versions);
+      expect(await works(first)).toBe(401);
+      expect(await works(second)).toBe(200);
 
       await e.run("destroy");
       expect(e.world().vault).toEqual({});
