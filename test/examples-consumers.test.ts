@@ -6,7 +6,9 @@
  * place of their providers' plugins, which cannot be fetched here. For each: `up` hands the key to
  * the consumer, which holds it as a secret (in its inputs and its outputs) while no plain copy is
  * anywhere in the state; the first `up` past rotateAt hands the consumer the new key before the old
- * one is revoked; `destroy` removes both. The ESC environment is opened against the stack's state.
+ * one is revoked; `destroy` removes both. A Kubernetes rollout that fails during a rotation keeps
+ * the old key and Secret through later ups until one completes. The ESC environment is opened
+ * against the stack's state.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -92,10 +94,12 @@ class ConsumerStack {
     this.secrets = new Set([sim.bootstrapKey, sim.user.password]);
   }
 
-  async run(op: "up" | "preview" | "destroy"): Promise<Run & { writes: string[] }> {
+  /** Runs `op`; it must succeed unless `failing`. */
+  async run(op: "up" | "preview" | "destroy", failing = false): Promise<Run & { writes: string[] }> {
     const from = this.sim.requests.length;
     const result = await this.stack[op]();
-    expect(result.errors, result.output).toEqual([]);
+    if (failing) expect(result.ok, result.output).toBe(false);
+    else expect(result.errors, result.output).toEqual([]);
     for (const r of this.stack.state().resources) if (r.type === API_KEY) this.secrets.add(reveal(r.outputs.key));
     for (const s of this.secrets)
       expect(result.output.includes(s), `${this.example}: ${op} printed a secret`).toBe(false);
@@ -322,6 +326,71 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
 
       await e.run("destroy");
       expect(e.world()).toMatchObject({ kubernetes: {}, rollouts: {} });
+      expect(sim.liveKeys().map((k) => k.name)).toEqual(["bootstrap"]);
+    }));
+
+  it("kubernetes: a rotation whose rollout fails keeps the old key and Secret, through later ups, until a rollout completes", () =>
+    withStack("kubernetes", async (e, sim) => {
+      await e.run("up");
+      const first = e.key("cdn-purger");
+      const k1 = e.resource(API_KEY, "cdn-purger").outputs;
+      const oldSecret = e.resource(K8S_SECRET, "cdn-purger-key").outputs.metadata.name;
+      const deploymentKey = `default/${e.resource(DEPLOYMENT, "cdn-purger").outputs.metadata.name}`;
+      const good = {
+        revision: 1,
+        annotations: { "qwilt-api-key/key-id": k1.keyId },
+        pods: [{ container: "purger", env: { QCDN_API_KEY: first } }],
+      };
+      const secretsInCluster = () => Object.keys(e.world().kubernetes).filter((k) => k.startsWith("Secret/"));
+      const liveKeyIds = () =>
+        sim
+          .liveKeys()
+          .filter((k) => k.name !== "bootstrap")
+          .map((k) => k.keyId)
+          .sort();
+
+      // Past rotateAt, with an image whose pods never become ready: the new key and Secret are made, the
+      // Deployment's rollout fails, and the run stops before any delete. The old pods keep the old key, which works.
+      e.advanceDays(16);
+      e.stack.config.image = "ghcr.io/example/cdn-purger:crashloop";
+      const failed = await e.run("up", true);
+      expect(failed.errors.join("\n")).toContain("the rollout did not complete");
+      expect(failed.writes).toEqual([`POST ${KEYS}`]);
+      const k2 = e.resource(API_KEY, "cdn-purger").outputs;
+      expect(liveKeyIds()).toEqual([k1.keyId, k2.keyId].sort());
+      expect(secretsInCluster()).toHaveLength(2);
+      const rollouts = () => e.world().rollouts[deploymentKey]!;
+      expect(rollouts()).toEqual([
+        good,
+        expect.objectContaining({ revision: 2, pods: [], failed: expect.stringContaining("crashloop") }),
+      ]);
+
+      // The next scheduled up, rollout still failing: it tries the rollout again and revokes nothing.
+      const again = await e.run("up", true);
+      expect(again.writes).toEqual([]);
+      expect(liveKeyIds()).toEqual([k1.keyId, k2.keyId].sort());
+      expect(rollouts()).toHaveLength(2);
+
+      // Fixed: the rollout completes with the new key, then the old Secret is deleted and the old key revoked.
+      delete e.stack.config.image;
+      const fixed = await e.run("up");
+      expect(stepsOf(fixed)).toEqual([
+        ["same", API_KEY, "cdn-purger"],
+        ["same", K8S_SECRET, "cdn-purger-key"],
+        ["update", DEPLOYMENT, "cdn-purger"],
+        ["delete-replaced", K8S_SECRET, "cdn-purger-key"],
+        ["delete-replaced", API_KEY, "cdn-purger"],
+      ]);
+      expect(fixed.writes).toEqual([`DELETE ${KEYS}/${k1.keyId}`]);
+      expect(rollouts().at(-1)).toEqual({
+        revision: 3,
+        annotations: { "qwilt-api-key/key-id": k2.keyId },
+        pods: [{ container: "purger", env: { QCDN_API_KEY: e.key("cdn-purger") } }],
+      });
+      expect(secretsInCluster()).not.toContain(`Secret/default/${oldSecret}`);
+      expect(liveKeyIds()).toEqual([k2.keyId]);
+
+      await e.run("destroy");
       expect(sim.liveKeys().map((k) => k.name)).toEqual(["bootstrap"]);
     }));
 
