@@ -10,7 +10,7 @@
  * the old key and Secret through later ups until one completes. The ESC environment is opened
  * against the stack's state.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,6 +46,7 @@ interface World {
     }[]
   >;
   vault: Record<string, { versions: { version: number; data: Record<string, string> }[] }>;
+  githubEnvironments?: string[];
 }
 
 let build: string;
@@ -110,6 +111,13 @@ class ConsumerStack {
 
   world(): World {
     return JSON.parse(readFileSync(join(this.worldDir, "world.json"), "utf8"));
+  }
+
+  /** Changes what the systems hold outside Pulumi (a GitHub environment made in its web UI, say). */
+  changeWorld(fn: (w: World) => void) {
+    const w = this.world();
+    fn(w);
+    writeFileSync(join(this.worldDir, "world.json"), JSON.stringify(w));
   }
 
   /** The live (not replaced) resource of this type and name. */
@@ -225,8 +233,15 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       expect(secretValue(e.resource(ACTIONS_SECRET, "qcdn-api-key").outputs.value)).toBe(second);
       e.expectNoPlainCopy(second);
 
-      // An environment secret instead: a new resource type, so the repository secret is deleted.
+      // An environment secret instead, before the environment exists: GitHub refuses the write, and the run stops
+      // before it deletes the repository secret, which keeps the key.
       e.stack.config.environment = "production";
+      const missing = await e.run("up", true);
+      expect(missing.errors.join("\n")).toContain("environments/production/secrets/public-key: 404 Not Found");
+      expect(e.world().github).toEqual({ "cdn-config/QCDN_API_KEY": { value: second, writes: 2 } });
+
+      // Once it exists: a new resource type, so the repository secret is deleted.
+      e.changeWorld((w) => (w.githubEnvironments = ["cdn-config/production"]));
       const env = await e.run("up");
       expect(stepsOf(env)).toEqual([
         ["same", API_KEY, "cdn-terraform"],
