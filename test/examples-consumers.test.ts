@@ -6,12 +6,15 @@
  * place of their providers' plugins, which cannot be fetched here. For each: `up` hands the key to
  * the consumer, which holds it as a secret (in its inputs and its outputs) while no plain copy is
  * anywhere in the state; the first `up` past rotateAt hands the consumer the new key before the old
- * one is revoked; `destroy` removes both. The ESC environment is opened against the stack's state.
+ * one is revoked; `destroy` removes both. A Kubernetes rollout that fails during a rotation keeps
+ * the old key and Secret through later ups until one completes. The ESC environment is opened
+ * against the stack's state.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startSimulator, type Simulator } from "../sdk/simulator";
 import { addExamples, compile, compiledExampleProject, type Example } from "./helpers/compile-examples";
@@ -43,6 +46,7 @@ interface World {
     }[]
   >;
   vault: Record<string, { versions: { version: number; data: Record<string, string> }[] }>;
+  githubEnvironments?: string[];
 }
 
 let build: string;
@@ -91,10 +95,12 @@ class ConsumerStack {
     this.secrets = new Set([sim.bootstrapKey, sim.user.password]);
   }
 
-  async run(op: "up" | "preview" | "destroy"): Promise<Run & { writes: string[] }> {
+  /** Runs `op`; it must succeed unless `failing`. */
+  async run(op: "up" | "preview" | "destroy", failing = false): Promise<Run & { writes: string[] }> {
     const from = this.sim.requests.length;
     const result = await this.stack[op]();
-    expect(result.errors, result.output).toEqual([]);
+    if (failing) expect(result.ok, result.output).toBe(false);
+    else expect(result.errors, result.output).toEqual([]);
     for (const r of this.stack.state().resources) if (r.type === API_KEY) this.secrets.add(reveal(r.outputs.key));
     for (const s of this.secrets)
       expect(result.output.includes(s), `${this.example}: ${op} printed a secret`).toBe(false);
@@ -105,6 +111,13 @@ class ConsumerStack {
 
   world(): World {
     return JSON.parse(readFileSync(join(this.worldDir, "world.json"), "utf8"));
+  }
+
+  /** Changes what the systems hold outside Pulumi (a GitHub environment made in its web UI, say). */
+  changeWorld(fn: (w: World) => void) {
+    const w = this.world();
+    fn(w);
+    writeFileSync(join(this.worldDir, "world.json"), JSON.stringify(w));
   }
 
   /** The live (not replaced) resource of this type and name. */
@@ -220,8 +233,15 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       expect(secretValue(e.resource(ACTIONS_SECRET, "qcdn-api-key").outputs.value)).toBe(second);
       e.expectNoPlainCopy(second);
 
-      // An environment secret instead: a new resource type, so the repository secret is deleted.
+      // An environment secret instead, before the environment exists: GitHub refuses the write, and the run stops
+      // before it deletes the repository secret, which keeps the key.
       e.stack.config.environment = "production";
+      const missing = await e.run("up", true);
+      expect(missing.errors.join("\n")).toContain("environments/production/secrets/public-key: 404 Not Found");
+      expect(e.world().github).toEqual({ "cdn-config/QCDN_API_KEY": { value: second, writes: 2 } });
+
+      // Once it exists: a new resource type, so the repository secret is deleted.
+      e.changeWorld((w) => (w.githubEnvironments = ["cdn-config/production"]));
       const env = await e.run("up");
       expect(stepsOf(env)).toEqual([
         ["same", API_KEY, "cdn-terraform"],
@@ -324,7 +344,72 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       expect(sim.liveKeys().map((k) => k.name)).toEqual(["bootstrap"]);
     }));
 
-  it("vault: the key in a KV v2 secret; each rotation is a new version", () =>
+  it("kubernetes: a rotation whose rollout fails keeps the old key and Secret, through later ups, until a rollout completes", () =>
+    withStack("kubernetes", async (e, sim) => {
+      await e.run("up");
+      const first = e.key("cdn-purger");
+      const k1 = e.resource(API_KEY, "cdn-purger").outputs;
+      const oldSecret = e.resource(K8S_SECRET, "cdn-purger-key").outputs.metadata.name;
+      const deploymentKey = `default/${e.resource(DEPLOYMENT, "cdn-purger").outputs.metadata.name}`;
+      const good = {
+        revision: 1,
+        annotations: { "qwilt-api-key/key-id": k1.keyId },
+        pods: [{ container: "purger", env: { QCDN_API_KEY: first } }],
+      };
+      const secretsInCluster = () => Object.keys(e.world().kubernetes).filter((k) => k.startsWith("Secret/"));
+      const liveKeyIds = () =>
+        sim
+          .liveKeys()
+          .filter((k) => k.name !== "bootstrap")
+          .map((k) => k.keyId)
+          .sort();
+
+      // Past rotateAt, with an image whose pods never become ready: the new key and Secret are made, the
+      // Deployment's rollout fails, and the run stops before any delete. The old pods keep the old key, which works.
+      e.advanceDays(16);
+      e.stack.config.image = "ghcr.io/example/cdn-purger:crashloop";
+      const failed = await e.run("up", true);
+      expect(failed.errors.join("\n")).toContain("the rollout did not complete");
+      expect(failed.writes).toEqual([`POST ${KEYS}`]);
+      const k2 = e.resource(API_KEY, "cdn-purger").outputs;
+      expect(liveKeyIds()).toEqual([k1.keyId, k2.keyId].sort());
+      expect(secretsInCluster()).toHaveLength(2);
+      const rollouts = () => e.world().rollouts[deploymentKey]!;
+      expect(rollouts()).toEqual([
+        good,
+        expect.objectContaining({ revision: 2, pods: [], failed: expect.stringContaining("crashloop") }),
+      ]);
+
+      // The next scheduled up, rollout still failing: it tries the rollout again and revokes nothing.
+      const again = await e.run("up", true);
+      expect(again.writes).toEqual([]);
+      expect(liveKeyIds()).toEqual([k1.keyId, k2.keyId].sort());
+      expect(rollouts()).toHaveLength(2);
+
+      // Fixed: the rollout completes with the new key, then the old Secret is deleted and the old key revoked.
+      delete e.stack.config.image;
+      const fixed = await e.run("up");
+      expect(stepsOf(fixed)).toEqual([
+        ["same", API_KEY, "cdn-purger"],
+        ["same", K8S_SECRET, "cdn-purger-key"],
+        ["update", DEPLOYMENT, "cdn-purger"],
+        ["delete-replaced", K8S_SECRET, "cdn-purger-key"],
+        ["delete-replaced", API_KEY, "cdn-purger"],
+      ]);
+      expect(fixed.writes).toEqual([`DELETE ${KEYS}/${k1.keyId}`]);
+      expect(rollouts().at(-1)).toEqual({
+        revision: 3,
+        annotations: { "qwilt-api-key/key-id": k2.keyId },
+        pods: [{ container: "purger", env: { QCDN_API_KEY: e.key("cdn-purger") } }],
+      });
+      expect(secretsInCluster()).not.toContain(`Secret/default/${oldSecret}`);
+      expect(liveKeyIds()).toEqual([k2.keyId]);
+
+      await e.run("destroy");
+      expect(sim.liveKeys().map((k) => k.name)).toEqual(["bootstrap"]);
+    }));
+
+  it("vault: the key in a KV v2 secret; each rotation is a new version, and the old key works a day more for readers that reread later", () =>
     withStack("vault", async (e, sim) => {
       const up = await e.run("up");
       expect(stepsOf(up)).toEqual([
@@ -345,23 +430,45 @@ describe("consumer examples through the lifecycle harness", { timeout: 120_000 }
       const again = await e.run("up");
       expect(again.steps.map((s) => s.op)).toEqual(["same", "same"]);
 
+      // Day 61 of 90: past rotateAt. With overlapDays 1 the key is rotated in place: the new key is written as
+      // version 2, and the old one is kept (not revoked) for the readers that have not reread yet.
       e.advanceDays(61);
       const rotate = await e.run("up");
       expect(stepsOf(rotate)).toEqual([
-        ["create-replacement", API_KEY, "cdn-reporting", ["rotateAt"]],
+        ["update", API_KEY, "cdn-reporting"],
         ["update", KV_SECRET, "qwilt-reporting-key"],
-        ["delete-replaced", API_KEY, "cdn-reporting"],
       ]);
+      expect(rotate.writes).toEqual([`POST ${KEYS}`]);
       const second = e.key("cdn-reporting");
       const k2 = e.resource(API_KEY, "cdn-reporting").outputs;
       expect(second).not.toBe(first);
+      expect(k2.previousKeyId).toBe(k1.keyId);
       expect(e.resource(KV_SECRET, "qwilt-reporting-key").outputs.metadata.version).toBe("2");
-      // The latest version is the new key; the one before it keeps the old key (revoked now) for the record.
-      expect(e.world().vault["secret/cdn/qwilt-reporting"]!.versions).toEqual([
+      // The latest version is the new key; the one before it keeps the old key for the record.
+      const latest = { QCDN_API_KEY: second, keyId: k2.keyId, expiresAt: k2.expiresAt };
+      const versions = [
         { version: 1, data: document },
-        { version: 2, data: { QCDN_API_KEY: second, keyId: k2.keyId, expiresAt: k2.expiresAt } },
-      ]);
+        { version: 2, data: latest },
+      ];
+      expect(e.world().vault["secret/cdn/qwilt-reporting"]!.versions).toEqual(versions);
+      // A reader still holding version 1 keeps working until previousRevokeAt.
+      const works = async (key: string) =>
+        (await request(`${sim.url}${KEYS}`, { headers: { "x-api-key": key } })).statusCode;
+      expect(await works(first)).toBe(200);
       e.expectNoPlainCopy(second);
+      e.expectNoPlainCopy(first);
+
+      // The first up past previousRevokeAt (a day after the rotation) revokes the old key and writes no new version.
+      e.advanceDays(1.1);
+      const revoke = await e.run("up");
+      expect(stepsOf(revoke)).toEqual([
+        ["update", API_KEY, "cdn-reporting"],
+        ["same", KV_SECRET, "qwilt-reporting-key"],
+      ]);
+      expect(revoke.writes).toEqual([`DELETE ${KEYS}/${k1.keyId}`]);
+      expect(e.world().vault["secret/cdn/qwilt-reporting"]!.versions).toEqual(versions);
+      expect(await works(first)).toBe(401);
+      expect(await works(second)).toBe(200);
 
       await e.run("destroy");
       expect(e.world().vault).toEqual({});

@@ -16,8 +16,9 @@ const purger = new ApiKey("cdn-purger", {
 });
 
 // The consumer: any resource input that takes the key works the same way, e.g.
-//   new github.ActionsSecret("qwilt-key", { repository: "site", secretName: "QWILT_API_KEY", plaintextValue: purger.key });
-//   new k8s.core.v1.Secret("qwilt-key", { stringData: { QWILT_API_KEY: purger.key } });
+//   new github.ActionsSecret("qwilt-key", { repository: "site", secretName: "QCDN_API_KEY", value: purger.key });
+//   new k8s.core.v1.Secret("qwilt-key", { stringData: { QCDN_API_KEY: purger.key } });
+// (../github-actions and ../kubernetes show both in full.)
 const keyFile = new SecretFile("purge-job-key", {
   path: config.get("keyFile") ?? "qwilt-api-key.secret",
   content: purger.key,

@@ -3,7 +3,8 @@
 //
 // Each rotation writes the new key as a new version of the same secret; the versions before it
 // stay readable (up to maxVersions) for audit, while readers that ask for the latest version get
-// the new key. They get it when they next read, which Vault does not tell them: see the README.
+// the new key. They get it when they next read, which Vault does not tell them, so the old key
+// keeps working a day after each rotation (`overlapDays`): see the README.
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { ApiKey } from "pulumi-qwilt-api-keys";
@@ -16,6 +17,10 @@ const name = config.get("secretPath") ?? "cdn/qwilt-reporting";
 const reportingKey = new ApiKey("cdn-reporting", {
   permission: "viewer",
   validForDays: 90,
+  // Vault's readers are all outside this stack and reread on their own schedule: without an
+  // overlap each gets 401s from the rotation until its next read. At least their longest
+  // refresh interval or restart cycle.
+  overlapDays: 1,
   description: `CDN reporting; read from Vault at ${mount}/${name}`,
 });
 

@@ -1,7 +1,8 @@
 // A second stack that uses the key made by the qwilt-consumer stack, read through a
 // StackReference. The key stays secret here too: `requireOutput` keeps the secret flag that
 // the producing stack set. After the producer rotates its key, the next `pulumi up` of this
-// stack picks up the new one (and the old one works until the producer revokes it).
+// stack picks up the new one. Until then this stack holds the old key, which the producer
+// revokes in that same rotation unless its key has `overlapDays` (see ../../overlap).
 import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config();
