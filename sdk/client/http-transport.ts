@@ -11,6 +11,7 @@ import {
   ApiTimeoutError,
   errorFromStatus,
   QwiltError,
+  ResponseValidationError,
   statusDetail,
   type HintKind,
   type QwiltErrorInit,
@@ -53,11 +54,22 @@ export interface TransportResponse {
   text: string;
 }
 
-type Attempt = { kind: "response"; response: TransportResponse } | { kind: "timeout" } | ConnectionFailure;
+type Attempt =
+  | { kind: "response"; response: TransportResponse }
+  | { kind: "timeout" }
+  | { kind: "too-large"; status: number }
+  | ConnectionFailure;
 type ConnectionFailure = { kind: "connection"; error: unknown; beforeSending: boolean; retryable: boolean };
 
 /** What undici reads of an EventEmitter signal: the `abort` event, and `reason` set before it. */
 type AbortEmitter = EventEmitter & { reason?: unknown };
+
+/**
+ * The most of an answer this client reads. A list of 10 000 keys is about 4 MB; an answer bigger than this
+ * (a misrouted download, a body that never ends) would only fill memory until the timeout. An error answer
+ * is cut here and shown shortened; a success answer this big is a ResponseValidationError.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** Our own abort reason, to tell our timeout from the caller's signal. */
 const TIMED_OUT = Symbol("timed out");
@@ -91,6 +103,8 @@ export class HttpTransport {
     for (let retriesDone = 0; ; retriesDone++) {
       const attempt = await this.#attempt(req, url);
       if (attempt.kind === "response" && attempt.response.status < 400) return attempt.response;
+      // The same answer would come again: not worth a retry.
+      if (attempt.kind === "too-large") throw this.#toError(req, attempt);
       const failure: AttemptFailure =
         attempt.kind === "response"
           ? { kind: "status", status: attempt.response.status, headers: attempt.response.headers }
@@ -144,7 +158,8 @@ export class HttpTransport {
         signal: abort,
       });
       // Always read the body: that is what returns the connection to the pool.
-      const text = await res.body.text();
+      const { text, complete } = await readAtMost(res.body, MAX_RESPONSE_BYTES);
+      if (!complete && res.statusCode < 400) return { kind: "too-large", status: res.statusCode };
       // The body ends a moment before undici marks the connection idle; without this turn of the
       // event loop the next sequential request opens a second connection (measured).
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -199,6 +214,15 @@ export class HttpTransport {
       const init = { ...base, detail: redact(statusDetail(status, apiMessage)), apiMessage, ...(hint ? { hint } : {}) };
       return errorFromStatus(status, { ...init, ...outcome(status >= 500) });
     }
+    if (attempt.kind === "too-large") {
+      return new ResponseValidationError({
+        ...base,
+        status: attempt.status,
+        detail: `unexpected response — the ${attempt.status} answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; stopped reading it`,
+        // A create that answered 2xx made its key, but the key is in the part not read.
+        ...outcome(true),
+      });
+    }
     if (attempt.kind === "timeout") {
       return new ApiTimeoutError({
         ...base,
@@ -217,6 +241,25 @@ export class HttpTransport {
       attempt.retryable,
     );
   }
+}
+
+/** The body as text, or its first `limit` bytes when it is longer (reading stops and the connection is dropped). */
+async function readAtMost(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  limit: number,
+): Promise<{ text: string; complete: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      body.destroy();
+      return { text: Buffer.concat(chunks).toString("utf8"), complete: false };
+    }
+    size += chunk.length;
+    chunks.push(chunk);
+  }
+  return { text: Buffer.concat(chunks).toString("utf8"), complete: true };
 }
 
 function buildUrl(req: TransportRequest): string {
