@@ -75,8 +75,8 @@ export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const TIMED_OUT = Symbol("timed out");
 
 /**
- * Codes that mean the request never left this machine: safe to report as "not sent" for a POST.
- * (A POST is still not retried on them: retry-policy.ts retries a POST on 429 only.)
+ * Codes that mean the request never left this machine: safe to report as "not sent" for a POST, and
+ * to send it again (retry-policy.ts).
  */
 const NOT_SENT_CODES = new Set([
   "ECONNREFUSED",
@@ -110,7 +110,7 @@ export class HttpTransport {
           ? { kind: "status", status: attempt.response.status, headers: attempt.response.headers }
           : attempt.kind === "timeout"
             ? { kind: "timeout" }
-            : { kind: "connection", retryable: attempt.retryable };
+            : { kind: "connection", retryable: attempt.retryable, sent: !attempt.beforeSending };
       const delay = retryDelayMs(req.method, failure, retriesDone, this.#settings);
       if (delay === undefined) throw this.#toError(req, attempt);
       await sleep(delay, req.signal);
