@@ -1,14 +1,14 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InternalServerError, QwiltClient, ResponseValidationError } from "../sdk";
+import { ApiConnectionError, InternalServerError, QwiltClient, ResponseValidationError } from "../sdk";
 import { MAX_RESPONSE_BYTES } from "../sdk/client/http-transport";
 import { failure } from "./helpers/client-fixture";
 import { wireKey } from "./helpers/scripted-server";
 
 /**
- * Answers too big to hold: a body that never ends, a success answer past the limit, an error page past it.
- * A server of its own because the scripted server answers whole bodies only.
+ * Answers too big to hold (a body that never ends, a success answer past the limit, an error page past it)
+ * and answers cut off mid-body. A server of its own because the scripted server answers whole bodies only.
  */
 let server: Server;
 let url: string;
@@ -35,8 +35,18 @@ function endless(res: ServerResponse, status: number): void {
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
-    req.resume();
+    let sent = "";
+    req.on("data", (c: Buffer) => {
+      sent += c.toString();
+    });
     req.on("end", () => {
+      if (req.url === "/api/1/api-keys/cut" || sent.includes('"name":"cut"')) {
+        // Headers and half the promised body, then the connection breaks.
+        res.writeHead(200, { "content-type": "application/json", "content-length": "4000" });
+        res.write(`{"keyId":"9","apiToken":"cut-answer-token-0123456789","pad":"${"y".repeat(1000)}`);
+        setTimeout(() => req.socket.destroy(), 10);
+        return;
+      }
       if (req.method === "GET" && req.url === "/api/1/api-keys") return endless(res, 200);
       if (req.method === "POST") {
         const body = JSON.stringify({
@@ -113,6 +123,27 @@ describe("answers too big to hold", () => {
       expect(err).toBeInstanceOf(InternalServerError);
       expect(err.apiMessage).toMatch(/^database on fire !+…$/);
       expect(err.apiMessage!.length).toBe(300);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe("a connection that breaks mid-body", () => {
+  it("a GET is tried again; a create is not, and says its key may exist", async () => {
+    const c = client({ maxRetries: 2 });
+    try {
+      seen.length = 0;
+      const get = await failure(c.getKey("cut"));
+      expect(get.message).toBe("GET /api/1/api-keys/cut: connection failed — other side closed (UND_ERR_SOCKET)");
+      expect(seen).toEqual(Array(3).fill("GET /api/1/api-keys/cut"));
+      seen.length = 0;
+      const post = await failure(c.createKey({ name: "cut", ttlDays: 1, permission: "viewer" }));
+      expect(post).toBeInstanceOf(ApiConnectionError);
+      expect(post.outcomeUnknown).toBe(true);
+      expect(post.hint).toBe("create-may-have-happened");
+      expect(seen).toEqual(["POST /api/1/api-keys"]);
+      expect(JSON.stringify(post)).not.toContain("cut-answer-token");
     } finally {
       await c.close();
     }
