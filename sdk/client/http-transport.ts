@@ -44,6 +44,8 @@ export interface TransportRequest {
   hint?: (status: number) => HintKind | undefined;
   /** The advice when a non-GET request failed in a way that may have taken effect. */
   unknownOutcomeHint?: HintKind;
+  /** Resolve with a 3xx answer (the login's 302) instead of failing on it. */
+  acceptRedirect?: boolean;
   /** What the request asked for, kept on its errors for front ends to word. */
   about?: Pick<QwiltErrorInit, "keyName" | "orgId">;
 }
@@ -97,12 +99,16 @@ export class HttpTransport {
     this.#settings = settings;
   }
 
-  /** Resolves with any status below 400 (a caller may expect a 302); throws a QwiltError otherwise. */
+  /**
+   * Resolves with a 2xx answer (or a 3xx with `acceptRedirect`); throws a QwiltError otherwise. A redirect is
+   * never followed: it would resend the credentials to wherever it points.
+   */
   async send(req: TransportRequest): Promise<TransportResponse> {
     const url = buildUrl(req);
     for (let retriesDone = 0; ; retriesDone++) {
       const attempt = await this.#attempt(req, url);
-      if (attempt.kind === "response" && attempt.response.status < 400) return attempt.response;
+      if (attempt.kind === "response" && attempt.response.status < (req.acceptRedirect ? 400 : 300))
+        return attempt.response;
       // The same answer would come again: not worth a retry.
       if (attempt.kind === "too-large") throw this.#toError(req, attempt);
       const failure: AttemptFailure =
@@ -208,7 +214,18 @@ export class HttpTransport {
     };
 
     if (attempt.kind === "response") {
-      const { status, text } = attempt.response;
+      const { status, text, headers } = attempt.response;
+      if (status < 400) {
+        // 307/308 mean "send it there instead", so nothing was done; after a POST a 302/303 may follow success.
+        const mayBeDone = status !== 307 && status !== 308;
+        return errorFromStatus(status, {
+          ...base,
+          detail: redact(
+            `${statusDetail(status)} — ${redirectTarget(headers.location)}; this client does not follow redirects`,
+          ),
+          ...outcome(mayBeDone),
+        });
+      }
       const apiMessage = extractApiMessage(text, this.#settings.redactor);
       const hint = req.hint?.(status);
       const init = { ...base, detail: redact(statusDetail(status, apiMessage)), apiMessage, ...(hint ? { hint } : {}) };
@@ -260,6 +277,14 @@ async function readAtMost(
     chunks.push(chunk);
   }
   return { text: Buffer.concat(chunks).toString("utf8"), complete: true };
+}
+
+/** `redirected to https://host/path`, without the query (it may carry a token), or that no Location came. */
+function redirectTarget(location: string | string[] | undefined): string {
+  const raw = Array.isArray(location) ? location[0] : location;
+  if (!raw) return "a redirect without a Location";
+  const cut = raw.split(/[?#]/, 1)[0]!.slice(0, 200);
+  return `redirected to ${cut}`;
 }
 
 function buildUrl(req: TransportRequest): string {

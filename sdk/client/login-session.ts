@@ -80,6 +80,8 @@ export class LoginSession {
         path,
         query: { orgId },
         headers: { authorization: this.#authorization },
+        // Success is the 302 itself (never followed).
+        acceptRedirect: true,
         hint: (status) => loginHint(status, orgId),
         about: orgId !== undefined ? { orgId } : {},
       });
