@@ -132,7 +132,12 @@ export class HttpTransport {
 
   async #attempt(req: TransportRequest, url: string): Promise<Attempt> {
     if (this.#closed) {
-      throw new QwiltError({ method: req.method, path: req.path, detail: "the client is closed" });
+      throw new QwiltError({
+        code: "client_closed",
+        method: req.method,
+        path: req.path,
+        detail: "the client is closed",
+      });
     }
     req.signal?.throwIfAborted();
     // undici loads on the first request, not when the package is imported.
