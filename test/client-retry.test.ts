@@ -202,6 +202,10 @@ describe("retry policy function", () => {
     expect(parseRetryAfter({ "retry-after": "Wed, 01 Jan 2025 00:00:03 GMT" }, now)).toBe(3_000);
     expect(parseRetryAfter({ "retry-after": "Tue, 31 Dec 2024 00:00:00 GMT" }, now)).toBe(0);
     expect(parseRetryAfter({ "retry-after": "soon" })).toBeUndefined();
+    expect(parseRetryAfter({ "retry-after": "Sun Nov  6 08:49:37 1994" }, now)).toBe(0); // asctime form
+    // Neither seconds nor a date: the backoff applies, not "no wait" (Date.parse reads "-1" as 2001).
+    expect(parseRetryAfter({ "retry-after": "-1" }, now)).toBeUndefined();
+    expect(retryDelayMs("GET", status(429, { "retry-after": "-1" }), 3, settings, () => 0.5)).toBe(400);
     expect(parseRetryAfter({ "retry-after-ms": "250" })).toBe(250);
     expect(parseRetryAfter({})).toBeUndefined();
     expect(retryDelayMs("GET", status(429, { "retry-after": "0" }), 0, settings)).toBe(0);

@@ -64,6 +64,8 @@ export function parseRetryAfter(
   const value = first(headers["retry-after"])?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  // Every HTTP-date form names its month; Date.parse alone would read "-1" as a date in 2001 (no wait at all).
+  if (!/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now());
