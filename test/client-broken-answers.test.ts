@@ -48,6 +48,10 @@ beforeAll(async () => {
         return;
       }
       if (req.method === "GET" && req.url === "/api/1/api-keys") return endless(res, 200);
+      if (req.url === "/api/1/api-keys/bom") {
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(wireKey()))]));
+      }
       if (req.method === "POST") {
         const body = JSON.stringify({
           ...wireKey({ apiToken: "giant-answer-token-0123456789" }),
@@ -123,6 +127,17 @@ describe("answers too big to hold", () => {
       expect(err).toBeInstanceOf(InternalServerError);
       expect(err.apiMessage).toMatch(/^database on fire !+…$/);
       expect(err.apiMessage!.length).toBe(300);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe("answers read in full", () => {
+  it("a JSON answer that starts with a UTF-8 byte order mark is read as JSON", async () => {
+    const c = client();
+    try {
+      expect((await c.getKey("bom"))?.name).toBe("ci-key");
     } finally {
       await c.close();
     }

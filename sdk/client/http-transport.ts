@@ -276,12 +276,19 @@ async function readAtMost(
     if (size + chunk.length > limit) {
       chunks.push(chunk.subarray(0, limit - size));
       body.destroy();
-      return { text: Buffer.concat(chunks).toString("utf8"), complete: false };
+      return { text: decode(chunks), complete: false };
     }
     size += chunk.length;
     chunks.push(chunk);
   }
-  return { text: Buffer.concat(chunks).toString("utf8"), complete: true };
+  return { text: decode(chunks), complete: true };
+}
+
+/** UTF-8 without a leading byte order mark, as undici's body.text() decodes. */
+function decode(chunks: Buffer[]): string {
+  const bytes = Buffer.concat(chunks);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString("utf8", bom ? 3 : 0);
 }
 
 /** `redirected to https://host/path`, without the query (it may carry a token), or that no Location came. */
