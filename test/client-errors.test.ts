@@ -145,6 +145,38 @@ describe("error family keyed on status, with exact messages", () => {
     );
   });
 
+  it("a redirect is an error naming where it pointed (never its query), not a success: a revoke sent to a login page did not revoke", async () => {
+    const c = client({ maxRetries: 2 });
+    const sso = "https://sso.example.com/authorize?session=eyJhbGciOiJSUzI1NiJ9.c2Vzc2lvbi1vZi1zb21lb25l.c2lnbmF0dXJl";
+    server.reply({ status: 302, headers: { location: sso } });
+    const revoke = await failure(c.revokeKey("5"));
+    expect(revoke).toBeInstanceOf(QwiltError);
+    expect(revoke.status).toBe(302);
+    expect(revoke.retryable).toBe(false);
+    expect(revoke.outcomeUnknown).toBe(true);
+    expect(revoke.message).toBe(
+      "DELETE /api/1/api-keys/5: 302 Found — redirected to https://sso.example.com/authorize; this client does not follow redirects; the key may have been revoked; revoking it again answers 404",
+    );
+    server.reply({ status: 301, headers: { location: "https://users.example.com/api/1/api-keys" } });
+    const list = await failure(c.listKeys());
+    expect(list.message).toBe(
+      "GET /api/1/api-keys: 301 Moved Permanently — redirected to https://users.example.com/api/1/api-keys; this client does not follow redirects",
+    );
+    // A 307 asks for the POST to be sent elsewhere: nothing was created here.
+    server.reply({ status: 307 });
+    const create = await failure(c.createKey(createInput));
+    expect(create.outcomeUnknown).toBe(false);
+    expect(create.message).toBe(
+      "POST /api/1/api-keys: 307 Temporary Redirect — a redirect without a Location; this client does not follow redirects",
+    );
+    // None is retried or followed.
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "DELETE /api/1/api-keys/5",
+      "GET /api/1/api-keys",
+      "POST /api/1/api-keys",
+    ]);
+  });
+
   it("connection refused → ApiConnectionError", async () => {
     const dead = await startScriptedServer();
     await dead.close();

@@ -94,6 +94,8 @@ describe("create, list, get, revoke", () => {
     await c.listKeys();
     await c.close();
     await expect(c.listKeys()).rejects.toThrow("GET /api/1/api-keys: the client is closed");
+    // Its own stable code, which the error family declares for it, not "unexpected_status".
+    await expect(c.listKeys()).rejects.toMatchObject({ code: "client_closed", retryable: false });
     expect(server.requests).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 import { describeError } from "../provider/error-advice";
 import { describe, expect, it } from "vitest";
 import { AuthenticationError, ConfigurationError, InternalServerError, QwiltClient, QwiltError } from "../sdk";
+import { RENEWAL_RETRY_MS } from "../sdk/client/login-session";
 import { LOGIN_TOKEN_LIFETIME_MS } from "../sdk/qwilt-api";
 import { useScriptedClient } from "./helpers/client-fixture";
 import { fakeJwt, type RecordedRequest, type ScriptedResponse } from "./helpers/scripted-server";
@@ -98,12 +99,40 @@ describe("login with username/password", () => {
     let now = 1_000_000;
     const c = client({ now: () => now, maxRetries: 0 });
     await c.listKeys();
-    now += LOGIN_TOKEN_LIFETIME_MS - 60_000; // inside the renewal margin, not yet expired
+    now += LOGIN_TOKEN_LIFETIME_MS - 3 * 60_000; // inside the renewal margin, not yet expired
     down = true;
     await c.listKeys();
     expect(apiCalls()[1]!.headers.authorization).toBe(`Bearer ${issued[0]}`);
-    now += 60_000; // now really expired: the outage shows
+    expect(logins()).toHaveLength(2);
+    // The next calls within RENEWAL_RETRY_MS do not wait for the failing login again.
+    now += RENEWAL_RETRY_MS - 1;
+    await c.listKeys();
+    expect(logins()).toHaveLength(2);
+    now += 1;
+    await c.listKeys();
+    expect(logins()).toHaveLength(3);
+    expect(apiCalls()[3]!.headers.authorization).toBe(`Bearer ${issued[0]}`);
+    now += 3 * 60_000 - RENEWAL_RETRY_MS; // now really expired: the outage shows
     await expect(c.listKeys()).rejects.toBeInstanceOf(InternalServerError);
+  });
+
+  it("once the login service is back, a renewal that failed is done and forgotten", async () => {
+    let down = false;
+    const issued = qwiltLike({ loginAnswer: () => (down ? { status: 503 } : undefined) });
+    let now = 1_000_000;
+    const c = client({ now: () => now, maxRetries: 0 });
+    await c.listKeys();
+    now += LOGIN_TOKEN_LIFETIME_MS - 4 * RENEWAL_RETRY_MS;
+    down = true;
+    await c.listKeys();
+    down = false;
+    now += RENEWAL_RETRY_MS;
+    await c.listKeys();
+    expect(apiCalls()[2]!.headers.authorization).toBe(`Bearer ${issued[1]}`);
+    // A fresh token: no renewal for most of an hour, whatever failed before.
+    now += 30 * 60_000;
+    await c.listKeys();
+    expect(logins()).toHaveLength(3);
   });
 
   it("logs in again once on a 401 and retries the request", async () => {

@@ -85,7 +85,7 @@ describe("GET and DELETE", () => {
   });
 });
 
-describe("POST (create) is retried only on 429", () => {
+describe("POST (create) is retried only on 429 and when it was never sent", () => {
   it("retries 429 (nothing was created)", async () => {
     server.reply({ status: 429, headers: { "retry-after": "0" } }, { status: 429 }, { status: 201, body: created });
     const key = await client().createKey(createInput);
@@ -142,6 +142,30 @@ describe("POST (create) is retried only on 429", () => {
     expect(err.outcomeUnknown).toBe(false);
     expect(err.message).toBe(`POST /api/1/api-keys: connection failed — ECONNREFUSED 127.0.0.1:${dead.port}`);
   });
+
+  it("a refused connection is retried (the server never saw it): a restarting API gets exactly one create", async () => {
+    const dead = await startScriptedServer();
+    const port = dead.port;
+    await dead.close();
+    // Up to 40 retries, 0-20 ms apart: refused until the server listens again on the same port 100 ms later.
+    const c = client({
+      usersUrl: `http://127.0.0.1:${port}`,
+      maxRetries: 40,
+      retryBaseDelayMs: 20,
+      retryMaxDelayMs: 20,
+    });
+    const made = c.createKey(createInput);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const back = await startScriptedServer(undefined, port);
+    try {
+      back.reply({ status: 201, body: created });
+      expect((await made).keyId).toBe("17");
+      expect(back.requests.map((r) => r.method)).toEqual(["POST"]);
+    } finally {
+      await c.close();
+      await back.close();
+    }
+  });
 });
 
 describe("retry policy function", () => {
@@ -162,6 +186,9 @@ describe("retry policy function", () => {
     expect(retryDelayMs("POST", status(503), 0, settings)).toBeUndefined();
     expect(retryDelayMs("POST", { kind: "timeout" }, 0, settings)).toBeUndefined();
     expect(retryDelayMs("POST", { kind: "connection", retryable: true }, 0, settings)).toBeUndefined();
+    expect(retryDelayMs("POST", { kind: "connection", retryable: true, sent: true }, 0, settings)).toBeUndefined();
+    expect(retryDelayMs("POST", { kind: "connection", retryable: true, sent: false }, 0, settings)).toBeDefined();
+    expect(retryDelayMs("POST", { kind: "connection", retryable: false, sent: false }, 0, settings)).toBeUndefined();
     expect(retryDelayMs("DELETE", { kind: "timeout" }, 0, settings)).toBeDefined();
     expect(retryDelayMs("GET", { kind: "connection", retryable: true }, 0, settings)).toBeDefined();
     expect(retryDelayMs("GET", { kind: "connection", retryable: false }, 0, settings)).toBeUndefined();
@@ -175,6 +202,10 @@ describe("retry policy function", () => {
     expect(parseRetryAfter({ "retry-after": "Wed, 01 Jan 2025 00:00:03 GMT" }, now)).toBe(3_000);
     expect(parseRetryAfter({ "retry-after": "Tue, 31 Dec 2024 00:00:00 GMT" }, now)).toBe(0);
     expect(parseRetryAfter({ "retry-after": "soon" })).toBeUndefined();
+    expect(parseRetryAfter({ "retry-after": "Sun Nov  6 08:49:37 1994" }, now)).toBe(0); // asctime form
+    // Neither seconds nor a date: the backoff applies, not "no wait" (Date.parse reads "-1" as 2001).
+    expect(parseRetryAfter({ "retry-after": "-1" }, now)).toBeUndefined();
+    expect(retryDelayMs("GET", status(429, { "retry-after": "-1" }), 3, settings, () => 0.5)).toBe(400);
     expect(parseRetryAfter({ "retry-after-ms": "250" })).toBe(250);
     expect(parseRetryAfter({})).toBeUndefined();
     expect(retryDelayMs("GET", status(429, { "retry-after": "0" }), 0, settings)).toBe(0);

@@ -539,6 +539,15 @@ describe("simulator: faults", () => {
     expect(sim.faults.pending).toBe(0);
   });
 
+  it("a 429 always carries Retry-After in seconds (1 unless the rule says); other statuses only when told", async () => {
+    sim.faults.add({ path: API_KEYS_PATH, status: 429 });
+    sim.faults.add({ path: API_KEYS_PATH, status: 503 });
+    sim.faults.add({ path: API_KEYS_PATH, status: 503, retryAfterSeconds: 2 });
+    expect((await call(sim, "GET", API_KEYS_PATH)).headers["retry-after"]).toBe("1");
+    expect((await call(sim, "GET", API_KEYS_PATH)).headers["retry-after"]).toBeUndefined();
+    expect((await call(sim, "GET", API_KEYS_PATH)).headers["retry-after"]).toBe("2");
+  });
+
   it("matches method and path (exact, prefix*, RegExp); custom bodies; Infinity; remove and clear", async () => {
     sim.faults.add({ method: "DELETE", path: `${API_KEYS_PATH}/*`, status: 503, body: "upstream down" });
     expect((await call(sim, "GET", `${API_KEYS_PATH}/1`, { headers: h() })).status).toBe(200);

@@ -11,6 +11,7 @@ import {
   ApiTimeoutError,
   errorFromStatus,
   QwiltError,
+  ResponseValidationError,
   statusDetail,
   type HintKind,
   type QwiltErrorInit,
@@ -43,6 +44,8 @@ export interface TransportRequest {
   hint?: (status: number) => HintKind | undefined;
   /** The advice when a non-GET request failed in a way that may have taken effect. */
   unknownOutcomeHint?: HintKind;
+  /** Resolve with a 3xx answer (the login's 302) instead of failing on it. */
+  acceptRedirect?: boolean;
   /** What the request asked for, kept on its errors for front ends to word. */
   about?: Pick<QwiltErrorInit, "keyName" | "orgId">;
 }
@@ -53,18 +56,29 @@ export interface TransportResponse {
   text: string;
 }
 
-type Attempt = { kind: "response"; response: TransportResponse } | { kind: "timeout" } | ConnectionFailure;
+type Attempt =
+  | { kind: "response"; response: TransportResponse }
+  | { kind: "timeout" }
+  | { kind: "too-large"; status: number }
+  | ConnectionFailure;
 type ConnectionFailure = { kind: "connection"; error: unknown; beforeSending: boolean; retryable: boolean };
 
 /** What undici reads of an EventEmitter signal: the `abort` event, and `reason` set before it. */
 type AbortEmitter = EventEmitter & { reason?: unknown };
 
+/**
+ * The most of an answer this client reads. A list of 10 000 keys is about 4 MB; an answer bigger than this
+ * (a misrouted download, a body that never ends) would only fill memory until the timeout. An error answer
+ * is cut here and shown shortened; a success answer this big is a ResponseValidationError.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 /** Our own abort reason, to tell our timeout from the caller's signal. */
 const TIMED_OUT = Symbol("timed out");
 
 /**
- * Codes that mean the request never left this machine: safe to report as "not sent" for a POST.
- * (A POST is still not retried on them: retry-policy.ts retries a POST on 429 only.)
+ * Codes that mean the request never left this machine: safe to report as "not sent" for a POST, and
+ * to send it again (retry-policy.ts).
  */
 const NOT_SENT_CODES = new Set([
   "ECONNREFUSED",
@@ -85,18 +99,24 @@ export class HttpTransport {
     this.#settings = settings;
   }
 
-  /** Resolves with any status below 400 (a caller may expect a 302); throws a QwiltError otherwise. */
+  /**
+   * Resolves with a 2xx answer (or a 3xx with `acceptRedirect`); throws a QwiltError otherwise. A redirect is
+   * never followed: it would resend the credentials to wherever it points.
+   */
   async send(req: TransportRequest): Promise<TransportResponse> {
     const url = buildUrl(req);
     for (let retriesDone = 0; ; retriesDone++) {
       const attempt = await this.#attempt(req, url);
-      if (attempt.kind === "response" && attempt.response.status < 400) return attempt.response;
+      if (attempt.kind === "response" && attempt.response.status < (req.acceptRedirect ? 400 : 300))
+        return attempt.response;
+      // The same answer would come again: not worth a retry.
+      if (attempt.kind === "too-large") throw this.#toError(req, attempt);
       const failure: AttemptFailure =
         attempt.kind === "response"
           ? { kind: "status", status: attempt.response.status, headers: attempt.response.headers }
           : attempt.kind === "timeout"
             ? { kind: "timeout" }
-            : { kind: "connection", retryable: attempt.retryable };
+            : { kind: "connection", retryable: attempt.retryable, sent: !attempt.beforeSending };
       const delay = retryDelayMs(req.method, failure, retriesDone, this.#settings);
       if (delay === undefined) throw this.#toError(req, attempt);
       await sleep(delay, req.signal);
@@ -112,7 +132,12 @@ export class HttpTransport {
 
   async #attempt(req: TransportRequest, url: string): Promise<Attempt> {
     if (this.#closed) {
-      throw new QwiltError({ method: req.method, path: req.path, detail: "the client is closed" });
+      throw new QwiltError({
+        code: "client_closed",
+        method: req.method,
+        path: req.path,
+        detail: "the client is closed",
+      });
     }
     req.signal?.throwIfAborted();
     // undici loads on the first request, not when the package is imported.
@@ -144,7 +169,8 @@ export class HttpTransport {
         signal: abort,
       });
       // Always read the body: that is what returns the connection to the pool.
-      const text = await res.body.text();
+      const { text, complete } = await readAtMost(res.body, MAX_RESPONSE_BYTES);
+      if (!complete && res.statusCode < 400) return { kind: "too-large", status: res.statusCode };
       // The body ends a moment before undici marks the connection idle; without this turn of the
       // event loop the next sequential request opens a second connection (measured).
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -193,11 +219,31 @@ export class HttpTransport {
     };
 
     if (attempt.kind === "response") {
-      const { status, text } = attempt.response;
+      const { status, text, headers } = attempt.response;
+      if (status < 400) {
+        // 307/308 mean "send it there instead", so nothing was done; after a POST a 302/303 may follow success.
+        const mayBeDone = status !== 307 && status !== 308;
+        return errorFromStatus(status, {
+          ...base,
+          detail: redact(
+            `${statusDetail(status)} — ${redirectTarget(headers.location)}; this client does not follow redirects`,
+          ),
+          ...outcome(mayBeDone),
+        });
+      }
       const apiMessage = extractApiMessage(text, this.#settings.redactor);
       const hint = req.hint?.(status);
       const init = { ...base, detail: redact(statusDetail(status, apiMessage)), apiMessage, ...(hint ? { hint } : {}) };
       return errorFromStatus(status, { ...init, ...outcome(status >= 500) });
+    }
+    if (attempt.kind === "too-large") {
+      return new ResponseValidationError({
+        ...base,
+        status: attempt.status,
+        detail: `unexpected response — the ${attempt.status} answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; stopped reading it`,
+        // A create that answered 2xx made its key, but the key is in the part not read.
+        ...outcome(true),
+      });
     }
     if (attempt.kind === "timeout") {
       return new ApiTimeoutError({
@@ -217,6 +263,40 @@ export class HttpTransport {
       attempt.retryable,
     );
   }
+}
+
+/** The body as text, or its first `limit` bytes when it is longer (reading stops and the connection is dropped). */
+async function readAtMost(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  limit: number,
+): Promise<{ text: string; complete: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      body.destroy();
+      return { text: decode(chunks), complete: false };
+    }
+    size += chunk.length;
+    chunks.push(chunk);
+  }
+  return { text: decode(chunks), complete: true };
+}
+
+/** UTF-8 without a leading byte order mark, as undici's body.text() decodes. */
+function decode(chunks: Buffer[]): string {
+  const bytes = Buffer.concat(chunks);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString("utf8", bom ? 3 : 0);
+}
+
+/** `redirected to https://host/path`, without the query (it may carry a token), or that no Location came. */
+function redirectTarget(location: string | string[] | undefined): string {
+  const raw = Array.isArray(location) ? location[0] : location;
+  if (!raw) return "a redirect without a Location";
+  const cut = raw.split(/[?#]/, 1)[0]!.slice(0, 200);
+  return `redirected to ${cut}`;
 }
 
 function buildUrl(req: TransportRequest): string {

@@ -4,7 +4,8 @@
  *
  * - One login in flight serves every concurrent request (a shared promise).
  * - A token lives one hour: renewed `renewMarginMs` before that, by the injected clock. If that early
- *   renewal fails for a passing reason, the old token serves until its hour is really up.
+ *   renewal fails for a passing reason, the old token serves until its hour is really up, and the renewal
+ *   is tried again only every RENEWAL_RETRY_MS (else every call would first wait out a failing login).
  * - A 401 from /login means the username/password are wrong. That answer is kept: asking again with the
  *   same password can only lock the account, so later calls fail at once without a request.
  */
@@ -12,6 +13,9 @@ import { LOGIN_PATH, LOGIN_TOKEN_COOKIE, LOGIN_TOKEN_LIFETIME_MS } from "../qwil
 import { AuthenticationError, QwiltError, type HintKind } from "./errors";
 import type { HttpTransport, ResponseHeaders, TransportResponse } from "./http-transport";
 import type { Redactor } from "./redact";
+
+/** After an early renewal failed, how long the old token serves before the next renewal is tried. */
+export const RENEWAL_RETRY_MS = 60_000;
 
 export interface LoginSessionSettings {
   transport: HttpTransport;
@@ -31,6 +35,7 @@ export class LoginSession {
   #obtainedAt = 0;
   #inFlight: Promise<string> | undefined;
   #rejected: AuthenticationError | undefined;
+  #renewalFailedAt: number | undefined;
 
   constructor(settings: LoginSessionSettings) {
     this.#settings = settings;
@@ -44,15 +49,20 @@ export class LoginSession {
   token(): Promise<string> {
     if (this.#rejected) return Promise.reject(this.#rejected);
     const { now, renewMarginMs } = this.#settings;
-    if (this.#token && now() - this.#obtainedAt < LOGIN_TOKEN_LIFETIME_MS - renewMarginMs) {
+    const age = now() - this.#obtainedAt;
+    if (this.#token && age < LOGIN_TOKEN_LIFETIME_MS - renewMarginMs) return Promise.resolve(this.#token);
+    const failedAt = this.#renewalFailedAt;
+    if (this.#token && age < LOGIN_TOKEN_LIFETIME_MS && failedAt !== undefined && now() - failedAt < RENEWAL_RETRY_MS) {
       return Promise.resolve(this.#token);
     }
     this.#inFlight ??= this.#login()
       .catch((error: unknown) => {
         // An early renewal that hit a passing outage (5xx, timeout): the old token still has minutes left.
         const old = this.#token;
-        if (!(error instanceof AuthenticationError) && old && now() - this.#obtainedAt < LOGIN_TOKEN_LIFETIME_MS)
+        if (!(error instanceof AuthenticationError) && old && now() - this.#obtainedAt < LOGIN_TOKEN_LIFETIME_MS) {
+          this.#renewalFailedAt = now();
           return old;
+        }
         throw error;
       })
       .finally(() => {
@@ -80,6 +90,8 @@ export class LoginSession {
         path,
         query: { orgId },
         headers: { authorization: this.#authorization },
+        // Success is the 302 itself (never followed).
+        acceptRedirect: true,
         hint: (status) => loginHint(status, orgId),
         about: orgId !== undefined ? { orgId } : {},
       });
@@ -105,6 +117,7 @@ export class LoginSession {
     redactor.add(token);
     this.#token = token;
     this.#obtainedAt = startedAt;
+    this.#renewalFailedAt = undefined;
     return token;
   }
 }

@@ -4,6 +4,8 @@
  * - 429: every method (the server refused the request, so nothing happened), honouring Retry-After.
  * - 500/502/503/504, connection errors, timeouts: GET and DELETE only. A POST that may have reached
  *   the server is never repeated blindly: it could create a second key (see `outcomeUnknown`).
+ * - A connection that failed before the request was sent (refused, no DNS answer, connect timeout):
+ *   every method, a POST too, since the server cannot have seen it.
  * - Otherwise exponential backoff with full jitter: random(0, min(max, base × 2^retry)).
  */
 import { RETRYABLE_SERVER_STATUSES } from "./errors";
@@ -18,7 +20,7 @@ export interface RetrySettings {
 export type AttemptFailure =
   | { kind: "status"; status: number; headers: Record<string, string | string[] | undefined> }
   | { kind: "timeout" }
-  | { kind: "connection"; retryable: boolean };
+  | { kind: "connection"; retryable: boolean; sent?: boolean };
 
 /**
  * Milliseconds to wait before retry number `retriesDone + 1`, or undefined to give up now.
@@ -40,7 +42,7 @@ export function retryDelayMs(
   } else if (failure.kind === "timeout") {
     retry = idempotent;
   } else {
-    retry = idempotent && failure.retryable;
+    retry = failure.retryable && (idempotent || failure.sent === false);
   }
   if (!retry) return undefined;
 
@@ -62,6 +64,8 @@ export function parseRetryAfter(
   const value = first(headers["retry-after"])?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  // Every HTTP-date form names its month; Date.parse alone would read "-1" as a date in 2001 (no wait at all).
+  if (!/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now());

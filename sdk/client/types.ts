@@ -44,7 +44,7 @@ export interface QwiltClientOptions {
   loginUrl?: string;
   /** Per-attempt timeout in ms. Default 30 000. */
   timeoutMs?: number;
-  /** Retries after the first attempt (GET/DELETE on 429, 5xx, connection errors; POST on 429 only). Default 4. */
+  /** Retries after the first attempt (GET/DELETE on 429, 5xx, connection errors; POST on 429 and connections that failed before sending). Default 4. */
   maxRetries?: number;
   /** First backoff delay in ms (doubled each retry, with jitter). Default 500. */
   retryBaseDelayMs?: number;

@@ -144,10 +144,15 @@ export class SimServer {
   }
 }
 
+/** What a 429 fault without `retryAfterSeconds` asks a client to wait. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
 function statusReply(rule: FaultRule): Reply {
   const status = rule.status!;
   const headers: Record<string, string> = {};
-  if (rule.retryAfterSeconds !== undefined) headers["retry-after"] = String(rule.retryAfterSeconds);
+  // Qwilt's 429 comes with Retry-After in seconds (sdk/qwilt-api.ts, rate-limit-retry-after): so does ours.
+  const retryAfter = rule.retryAfterSeconds ?? (status === 429 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
   if (rule.body === undefined) return fail(status, "injected fault", headers);
   headers["content-type"] = looksLikeJson(rule.body) ? "application/json" : "text/plain; charset=utf-8";
   return { status, headers, raw: rule.body };

@@ -75,7 +75,7 @@ export interface FaultRule {
   times?: number;
   /** Answer this status instead of the real answer. */
   status?: number;
-  /** With `status`: send `Retry-After: <seconds>`. */
+  /** With `status`: send `Retry-After: <seconds>` (a 429 sends `Retry-After: 1` unless told otherwise, as Qwilt's does). */
   retryAfterSeconds?: number;
   /** With `status`: the raw body to send (default a JSON {error, message}). */
   body?: string;

@@ -47,7 +47,8 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-export async function startScriptedServer(handler?: Handler): Promise<ScriptedServer> {
+/** `port` 0 (default) picks a free one; a given port brings a closed server back where it was. */
+export async function startScriptedServer(handler?: Handler, port = 0): Promise<ScriptedServer> {
   const queue: ScriptedResponse[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -97,12 +98,12 @@ export async function startScriptedServer(handler?: Handler): Promise<ScriptedSe
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     requests,
     get connections() {
       return connections;
