@@ -27,6 +27,8 @@ export interface TransportSettings extends RetrySettings {
   timeoutMs: number;
   userAgent: string;
   redactor: Redactor;
+  /** The most of an answer to read. Default MAX_RESPONSE_BYTES, sized for Qwilt's answers. */
+  maxResponseBytes?: number;
 }
 
 export interface TransportRequest {
@@ -99,6 +101,10 @@ export class HttpTransport {
     this.#settings = settings;
   }
 
+  get #maxBytes(): number {
+    return this.#settings.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  }
+
   /**
    * Resolves with a 2xx answer (or a 3xx with `acceptRedirect`); throws a QwiltError otherwise. A redirect is
    * never followed: it would resend the credentials to wherever it points.
@@ -169,7 +175,7 @@ export class HttpTransport {
         signal: abort,
       });
       // Always read the body: that is what returns the connection to the pool.
-      const { text, complete } = await readAtMost(res.body, MAX_RESPONSE_BYTES);
+      const { text, complete } = await readAtMost(res.body, this.#maxBytes);
       if (!complete && res.statusCode < 400) return { kind: "too-large", status: res.statusCode };
       // The body ends a moment before undici marks the connection idle; without this turn of the
       // event loop the next sequential request opens a second connection (measured).
@@ -240,7 +246,7 @@ export class HttpTransport {
       return new ResponseValidationError({
         ...base,
         status: attempt.status,
-        detail: `unexpected response — the ${attempt.status} answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; stopped reading it`,
+        detail: `unexpected response — the ${attempt.status} answer is larger than ${this.#maxBytes / 1024 / 1024} MiB; stopped reading it`,
         // A create that answered 2xx made its key, but the key is in the part not read.
         ...outcome(true),
       });

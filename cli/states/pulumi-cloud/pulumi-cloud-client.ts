@@ -17,6 +17,9 @@ export interface CloudStack {
 
 const MAX_PAGES = 10_000;
 
+/** The most of a Pulumi Cloud answer read (a stack export). */
+export const PULUMI_CLOUD_MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
+
 export class PulumiCloudClient {
   readonly #transport: HttpTransport;
   readonly #login: PulumiLogin;
@@ -36,6 +39,9 @@ export class PulumiCloudClient {
       retryMaxDelayMs: 10_000,
       userAgent: options.userAgent,
       redactor,
+      // A stack export holds every resource of the stack: far beyond a Qwilt answer. This is near the
+      // longest string V8 can hold (2^29 characters), which a JSON parse of the export needs anyway.
+      maxResponseBytes: PULUMI_CLOUD_MAX_RESPONSE_BYTES,
     });
   }
 
