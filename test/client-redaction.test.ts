@@ -176,6 +176,18 @@ describe("redactor", () => {
     expect(JSON.stringify({ r })).toBe('{"r":"Redactor"}');
   });
 
+  it("removes a secret echoed inside a JSON string or an HTML page", () => {
+    const r = new Redactor();
+    const password = `p&ss"w<o>rd'\\x`;
+    r.add(password);
+    // As an API would echo it: in a JSON error body, in an HTML error page (two usual escapings).
+    const json = JSON.stringify({ message: `bad password ${password}` });
+    const html = `<p>bad password p&amp;ss&quot;w&lt;o&gt;rd&#39;\\x</p> <p>p&amp;ss&#34;w&lt;o&gt;rd&#x27;\\x</p>`;
+    expect(r.redactKnown(password)).toBe("[REDACTED]");
+    expect(r.redactKnown(json)).toBe('{"message":"bad password [REDACTED]"}');
+    expect(r.redactKnown(html)).toBe("<p>bad password [REDACTED]</p> <p>[REDACTED]</p>");
+  });
+
   it("leaves prose alone", () => {
     const prose = [
       "the username/password were rejected; check qwilt:username / qwilt:password or QWILT_USERNAME / QWILT_PASSWORD",

@@ -21,6 +21,19 @@ const SCHEME_VALUE = /\b(Bearer|Basic|X-API-KEY)(["']?\s*[:=]?\s*["']?)(?!\[REDA
 const SECRET_FIELD =
   /\b(apiToken|apiKey|api_key|password|passwd|token|loginToken|cqloudLoginToken|accessToken|access_token)(["']?\s*(?:=\s*["']?|:\s*["']))(?!\[REDACTED\])[^\s"',;}&]+/gi;
 
+/**
+ * How an answer may echo a secret it was sent: URL-encoded (a query string), escaped inside a JSON string (an
+ * error body), or as HTML entities (an error page). A password may hold any of the characters these change.
+ */
+const ECHOED_FORMS: readonly ((s: string) => string)[] = [
+  encodeURIComponent,
+  (s) => JSON.stringify(s).slice(1, -1),
+  (s) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;"),
+  (s) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#x27;"),
+];
+
 export class Redactor {
   readonly #secrets = new Set<string>();
 
@@ -28,9 +41,7 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (secret && secret.length >= MIN_LITERAL_SECRET_LENGTH) {
       this.#secrets.add(secret);
-      // The same secret may show up URL-encoded (e.g. echoed in a query string).
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret) this.#secrets.add(encoded);
+      for (const encode of ECHOED_FORMS) this.#secrets.add(encode(secret));
     }
   }
 
