@@ -208,21 +208,15 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** `--state` for each of the three stacks' export files. */
+const allStates = () => (["prod", "staging", "legacy"] as const).flatMap((stack) => ["--state", exportFile(stack)]);
+
 /** keyId → [management, stack] of a `list --json`. */
 const byKey = (keys: ListedKey[]) => Object.fromEntries(keys.map((k) => [k.keyId, [k.management, k.stack]]));
 
 describe("qwilt-keys list", () => {
   it("--json: every key, soonest expiry first, matched to the stacks that manage it", async () => {
-    const run = await cli([
-      "list",
-      "--json",
-      "--state",
-      exportFile("prod"),
-      "--state",
-      exportFile("staging"),
-      "--state",
-      exportFile("legacy"),
-    ]);
+    const run = await cli(["list", "--json", ...allStates()]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const out = json<{ organization: string; keys: ListedKey[] }>(run);
@@ -293,16 +287,7 @@ describe("qwilt-keys list", () => {
   });
 
   it("reads the same states from standard input, a DIY backend folder (.json, .json.gz) and Pulumi Cloud", async () => {
-    const files = await cli([
-      "list",
-      "--json",
-      "--state",
-      exportFile("prod"),
-      "--state",
-      exportFile("staging"),
-      "--state",
-      exportFile("legacy"),
-    ]);
+    const files = await cli(["list", "--json", ...allStates()]);
     const expected = json<{ keys: ListedKey[] }>(files).keys;
     const stdin = readFileSync(exportFile("staging"), "utf8");
     const piped = await cli(

@@ -36,6 +36,17 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 const apiEnv = () => ({ QWILT_USERS_URL: sim.url, QWILT_LOGIN_URL: sim.url, QWILT_API_KEY: sim.bootstrapKey });
 
+/** A one-day viewer key of the simulator's organization, made `agoMs` before the simulator's now. */
+function keyMadeAgo(name: string, agoMs: number) {
+  const now = sim.clock.now();
+  sim.clock.set(new Date(now.getTime() - agoMs));
+  try {
+    return sim.createKey(sim.user.orgId, { name, permission: "MediaViewer", ttl: 1, active: true });
+  } finally {
+    sim.clock.set(now);
+  }
+}
+
 describe("npm run test:live", () => {
   it("without QWILT_LIVE=1 it runs nothing, says why and what it needs, and exits 0", async () => {
     const before = sim.requests.length;
@@ -83,24 +94,9 @@ describe("npm run test:live", () => {
   });
 
   it("--sweep revokes pqak-live-* keys older than an hour, and nothing else", async () => {
-    const org = sim.user.orgId;
-    const now = sim.clock.now();
-    sim.clock.set(new Date(now.getTime() - 2 * HOUR));
-    const old = sim.createKey(org, {
-      name: "pqak-live-oldrun-main-1a2b3c4",
-      permission: "MediaViewer",
-      ttl: 1,
-      active: true,
-    });
-    const oldOther = sim.createKey(org, { name: "deployer-1a2b3c4", permission: "MediaViewer", ttl: 1, active: true });
-    sim.clock.set(new Date(now.getTime() - 30 * 60 * 1000));
-    const young = sim.createKey(org, {
-      name: "pqak-live-running-main-5d6e7f8",
-      permission: "MediaViewer",
-      ttl: 1,
-      active: true,
-    });
-    sim.clock.set(now);
+    const old = keyMadeAgo("pqak-live-oldrun-main-1a2b3c4", 2 * HOUR);
+    const oldOther = keyMadeAgo("deployer-1a2b3c4", 2 * HOUR);
+    const young = keyMadeAgo("pqak-live-running-main-5d6e7f8", 30 * 60 * 1000);
 
     const run = await testLive(["--sweep"], { QWILT_LIVE: "1", ...apiEnv() });
     expect(run.stderr).toBe("");
@@ -114,16 +110,7 @@ describe("npm run test:live", () => {
   });
 
   it("--sweep exits 1 and names the key when a revoke fails", async () => {
-    const org = sim.user.orgId;
-    const now = sim.clock.now();
-    sim.clock.set(new Date(now.getTime() - 2 * HOUR));
-    const old = sim.createKey(org, {
-      name: "pqak-live-stuck-main-0a0b0c0",
-      permission: "MediaViewer",
-      ttl: 1,
-      active: true,
-    });
-    sim.clock.set(now);
+    const old = keyMadeAgo("pqak-live-stuck-main-0a0b0c0", 2 * HOUR);
     sim.faults.add({ method: "DELETE", path: `/api/1/api-keys/${old.keyId}`, status: 403 });
     const run = await testLive(["--sweep"], { QWILT_LIVE: "1", ...apiEnv() });
     expect(run.code).toBe(1);
